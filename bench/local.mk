@@ -1,0 +1,14 @@
+# Benchmarks: `make bench` (not part of `make check`; see bench/README.md).
+EXTRA_PROGRAMS = bench/ptfloor bench/bigmap
+bench_bigmap_SOURCES = bench/bigmap.c
+bench_bigmap_LDADD = src/libvmmap-core.la
+bench_ptfloor_SOURCES = bench/ptfloor.c
+bench_ptfloor_CFLAGS = $(AM_CFLAGS) $(KDUMPFILE_CFLAGS)
+bench_ptfloor_LDADD = src/libvmmap-core.la $(KDUMPFILE_LIBS)
+CLEANFILES += bench/ptfloor bench/bigmap
+EXTRA_DIST += bench/run bench/README.md
+
+bench: bench/ptfloor$(EXEEXT) bench/bigmap$(EXEEXT) src/vmmap-dump$(EXEEXT)
+	$(srcdir)/bench/run $(abs_top_builddir) $(abs_top_srcdir)/testdata/vmcores
+	for g in 1 16 64; do bench/bigmap $$g; done
+.PHONY: bench

@@ -1,0 +1,192 @@
+/*
+ * ptfloor - how long vmmap takes to map a dump, next to the floor: the time
+ * to merely read and decompress the page-table pages it visits through
+ * libkdumpfile, with nothing else.
+ *
+ * usage: ptfloor DUMP [REPEAT]
+ * Prints, for the median of REPEAT runs (default 5), in milliseconds:
+ *   map    open + load + walk + format the whole table map to /dev/null
+ *   reads  the part of "map" spent inside the dump reader (libkdumpfile:
+ *          page tables, the kernel's symbol table, a few variables)
+ *   floor  open the dump with libkdumpfile + read each page-table page
+ *          vmmap visits, once, and nothing else
+ * and their ratio.  The dump must be one libkdumpfile reads (not the
+ * flattened format).
+ */
+#include "config.h"
+#include "internal.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libkdumpfile/kdumpfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct rec {
+	const struct vmmap_mem_ops *ops;
+	void *data;
+	uint64_t *addr;
+	size_t *len;
+	size_t n, cap;
+};
+
+static struct rec rec;
+static bool recording;
+static double read_ms;
+
+static double now_ms(void);
+
+static vmmap_status rec_read(struct vmmap_ctx *ctx, void *data,
+			     vmmap_addr_t pa, void *buf, size_t len)
+{
+	if (rec.n == rec.cap) {
+		rec.cap = rec.cap ? 2 * rec.cap : 1024;
+		rec.addr = realloc(rec.addr, rec.cap * sizeof(*rec.addr));
+		rec.len = realloc(rec.len, rec.cap * sizeof(*rec.len));
+		if (!rec.addr || !rec.len)
+			abort();
+	}
+	double t0 = now_ms();
+	vmmap_status st;
+
+	/* the walker reads whole tables: a power of two from 1 KiB (arm's
+	 * second level) to 64 KiB, aligned to its size */
+	if (recording && len >= 1024 && len <= 65536 && !(len & (len - 1)) &&
+	    !(pa & (len - 1))) {
+		rec.addr[rec.n] = pa;
+		rec.len[rec.n++] = len;
+	}
+	st = rec.ops->read_phys(ctx, rec.data, pa, buf, len);
+	read_ms += now_ms() - t0;
+	return st;
+}
+
+static const struct vmmap_mem_ops rec_ops = { .read_phys = rec_read };
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* One full map: open, load, walk, format to /dev/null; @reads_ret is the
+ * time spent inside the dump reader. */
+static double map_once(const char *path, double *reads_ret)
+{
+	struct vmmap_ctx *ctx = vmmap_new();
+	struct vmmap_opts o;
+	FILE *null = fopen("/dev/null", "w");
+	double t0 = now_ms(), t;
+
+	memset(&o, 0, sizeof(o));
+	read_ms = 0;
+	if (vmmap_open_dump(ctx, path)) {
+		fprintf(stderr, "ptfloor: %s\n", vmmap_errmsg(ctx));
+		exit(1);
+	}
+	rec.ops = ctx->mem_ops;
+	rec.data = ctx->mem_data;
+	ctx->mem_ops = &rec_ops;
+	if (vmmap_load(ctx) || vmmap_run(ctx, &o, null)) {
+		fprintf(stderr, "ptfloor: %s\n", vmmap_errmsg(ctx));
+		exit(1);
+	}
+	t = now_ms() - t0;
+	ctx->mem_ops = rec.ops;
+	fclose(null);
+	vmmap_free(ctx);
+	*reads_ret = read_ms;
+	return t;
+}
+
+/* Record the page-table reads of one full map, deduplicated. */
+static void record(const char *path)
+{
+	double dummy;
+	size_t i, j, out = 0;
+
+	recording = true;
+	map_once(path, &dummy);
+	recording = false;
+	for (i = 0; i < rec.n; i++) {	/* keep the first read of each page */
+		for (j = 0; j < out; j++)
+			if (rec.addr[j] == rec.addr[i])
+				break;
+		if (j == out) {
+			rec.addr[out] = rec.addr[i];
+			rec.len[out++] = rec.len[i];
+		}
+	}
+	rec.n = out;
+}
+
+static double floor_once(const char *path)
+{
+	double t0 = now_ms(), t;
+	kdump_ctx_t *k = kdump_new();
+	int fd = open(path, O_RDONLY);
+	static char *buf;
+	static size_t bufsize;
+	size_t i;
+
+	if (fd < 0 || !k || kdump_open_fd(k, fd) != KDUMP_OK) {
+		fprintf(stderr, "ptfloor: libkdumpfile cannot open %s\n", path);
+		exit(1);
+	}
+	for (i = 0; i < rec.n; i++) {
+		size_t len = rec.len[i];
+
+		if (len > bufsize) {
+			buf = realloc(buf, len);
+			if (!buf)
+				abort();
+			bufsize = len;
+		}
+		kdump_read(k, KDUMP_KPHYSADDR, rec.addr[i], buf, &len);
+	}
+	t = now_ms() - t0;
+	kdump_free(k);
+	close(fd);
+	return t;
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 2 ? atoi(argv[2]) : 5, i;
+	double *m, *f, *r;
+
+	if (argc < 2 || n < 1) {
+		fprintf(stderr, "usage: ptfloor DUMP [REPEAT]\n");
+		return 2;
+	}
+	m = calloc(n, sizeof(*m));
+	f = calloc(n, sizeof(*f));
+	r = calloc(n, sizeof(*r));
+	record(argv[1]);
+	for (i = 0; i < n; i++) {
+		m[i] = map_once(argv[1], &r[i]);
+		f[i] = floor_once(argv[1]);
+	}
+	qsort(m, n, sizeof(*m), cmp_double);
+	qsort(f, n, sizeof(*f), cmp_double);
+	qsort(r, n, sizeof(*r), cmp_double);
+	printf("%s: %zu page tables; map %.1f ms (reads %.1f ms), "
+	       "floor %.1f ms, map/floor %.2f (medians of %d)\n", argv[1],
+	       rec.n, m[n / 2], r[n / 2], f[n / 2], m[n / 2] / f[n / 2], n);
+	free(m);
+	free(f);
+	free(r);
+	return 0;
+}

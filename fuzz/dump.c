@@ -1,0 +1,63 @@
+/*
+ * fuzz/dump.c - libFuzzer harness: the input is a whole dump file (ELF
+ * vmcore, kdump-compressed, flattened).  It is opened through a memfd as
+ * vmmap-dump would open it, loaded, walked (bounded) and translated.  A
+ * kdump-compressed or flattened file is also opened by our own reader
+ * alone (diskdump_open), which vmmap_open_dump() skips when libkdumpfile
+ * reads the file.
+ */
+#include "config.h"
+#include "internal.h"
+#include "common.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static void run(int fd, const char *path, bool ours)
+{
+	struct vmmap_ctx *ctx = vmmap_new();
+	vmmap_status st;
+
+	if (!ctx)
+		return;
+	/* Do not let a hostile file keep the harness busy for long. */
+	ctx->max_ranges = 4 * FUZZ_MAX_RANGES;
+	if (ours) {
+		st = diskdump_open(ctx, fd, path);
+	} else {
+		st = vmmap_open_dump(ctx, path);
+	}
+	if (!st && !vmmap_load(ctx)) {
+		vmmap_addr_t extra[2] = { 0xffff888000000000ull,
+					  0xffffffff81000000ull };
+
+		fuzz_exercise(ctx, 0, extra, 2);
+	}
+	vmmap_free(ctx);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char path[64];
+	size_t off = 0;
+	int fd = memfd_create("vmmap-fuzz", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	while (off < size) {
+		ssize_t n = write(fd, data + off, size - off);
+
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	run(fd, path, false);
+	if (size >= 13 && (!memcmp(data, "KDUMP   ", 8) ||
+			   !memcmp(data, "makedumpfile", 13)))
+		run(fd, path, true);
+	close(fd);
+	return 0;
+}

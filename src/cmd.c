@@ -1,0 +1,287 @@
+/* cmd.c - the options every front end shares, and running them. */
+#include "config.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PUBLIC __attribute__((visibility("default")))
+
+enum {
+	OPT_RAW = 256,
+	OPT_NO_HOLES,
+	OPT_VMCOREINFO,
+	OPT_SYMBOLS,
+	OPT_ARCH,
+};
+
+static const struct option long_opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "layout", no_argument, NULL, 'l' },
+	{ "stats", no_argument, NULL, 's' },
+	{ "region", required_argument, NULL, 'r' },
+	{ "range", required_argument, NULL, 'R' },
+	{ "vtop", required_argument, NULL, 'v' },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "no-holes", no_argument, NULL, OPT_NO_HOLES },
+	{ "vmcoreinfo", required_argument, NULL, OPT_VMCOREINFO },
+	{ "vmlinux", required_argument, NULL, OPT_SYMBOLS },
+	{ "symbols", required_argument, NULL, OPT_SYMBOLS },
+	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "all", no_argument, NULL, 'a' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
+{
+	fprintf(fp,
+"Usage: %s [OPTION]... [DUMP]\n"
+"Print the kernel's virtual memory map: every mapped range with its physical\n"
+"address, page size and attributes, and every hole, labelled with the region\n"
+"of the kernel's documented layout.  DUMP is a vmcore (ELF, kdump-compressed,\n"
+"makedumpfile's flattened format); without it, the running kernel is read\n"
+"through /proc/kcore (as root).\n"
+"\n"
+"  -f, --format=FMT     table (default), ptdump (the kernel's\n"
+"                       /sys/kernel/debug/page_tables format) or json\n"
+"  -l, --layout         print the layout parameters and regions only\n"
+"  -s, --stats          mapped bytes per region and per page size\n"
+"  -r, --region=ID      only this region (e.g. directmap, vmalloc, modules)\n"
+"  -R, --range=A-B      only addresses A to B (B inclusive), or A+SIZE\n"
+"  -v, --vtop=ADDR      translate ADDR, showing the entry at every level\n"
+"      --raw            one line per page-table entry run, no merging\n"
+"      --no-holes       leave unmapped ranges out\n"
+"  -a, --all            print every line of regions the table and ptdump\n"
+"                       formats summarise (the ESPfix stacks, as the kernel)\n"
+"      --vmcoreinfo=FILE  VMCOREINFO text to use (adds to the dump's)\n"
+"      --vmlinux=FILE   read symbols from a vmlinux or System.map\n"
+"      --arch=NAME      the dump's architecture, if it does not say\n"
+"  -h, --help           this help\n"
+"\n"
+"Numbers may be hex (0x...) or decimal.  Exit status: 0 success, 1 error,\n"
+"2 usage error.\n", prog);
+}
+
+static bool parse_num(const char *s, uint64_t *ret)
+{
+	char *end;
+
+	errno = 0;
+	*ret = strtoull(s, &end, 0);
+	return !errno && end != s && !*end;
+}
+
+static vmmap_status parse_range(struct vmmap_ctx *ctx, const char *arg,
+				struct vmmap_opts *o)
+{
+	char buf[64], *sep;
+	uint64_t a, b;
+
+	if (strlen(arg) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, arg);
+	sep = strpbrk(buf, "-+");
+	if (!sep)
+		goto bad;
+	*sep = 0;
+	if (!parse_num(buf, &a) || !parse_num(sep + 1, &b))
+		goto bad;
+	if (arg[sep - buf] == '+') {
+		if (!b || a + (b - 1) < a)
+			goto bad;
+		b = a + (b - 1);
+	}
+	if (a > b)
+		goto bad;
+	o->have_range = true;
+	o->range_first = a;
+	o->range_last = b;
+	return VMMAP_OK;
+bad:
+	return vmmap_set_error(ctx, VMMAP_ERR_ARG,
+			       "bad range '%s' (want START-END or START+SIZE)",
+			       arg);
+}
+
+PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
+				     char **argv, struct vmmap_opts *o)
+{
+	/* getopt's state is global: keep the caller's (crash uses it). */
+	int saved_optind = optind, saved_opterr = opterr;
+	char *saved_optarg = optarg;
+	vmmap_status st = VMMAP_OK;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;	/* GNU: reinitialise */
+	opterr = 0;
+	while (!st && (c = getopt_long(argc, argv, "f:lsr:R:v:ah", long_opts,
+				       NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!strcmp(optarg, "table"))
+				o->format = VMMAP_FMT_TABLE;
+			else if (!strcmp(optarg, "ptdump"))
+				o->format = VMMAP_FMT_PTDUMP;
+			else if (!strcmp(optarg, "json"))
+				o->format = VMMAP_FMT_JSON;
+			else
+				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+					"unknown format '%s' (table, ptdump, "
+					"json)", optarg);
+			break;
+		case 'l':
+			o->layout = true;
+			break;
+		case 's':
+			o->stats = true;
+			break;
+		case 'r':
+			o->region = optarg;
+			break;
+		case 'R':
+			st = parse_range(ctx, optarg, o);
+			break;
+		case 'v':
+			if (!parse_num(optarg, &o->vtop_addr))
+				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+					"bad address '%s'", optarg);
+			o->have_vtop = true;
+			break;
+		case OPT_RAW:
+			o->raw = true;
+			break;
+		case OPT_NO_HOLES:
+			o->no_holes = true;
+			break;
+		case OPT_VMCOREINFO:
+			o->vmcoreinfo = optarg;
+			break;
+		case OPT_SYMBOLS:
+			o->symbols = optarg;
+			break;
+		case OPT_ARCH:
+			o->arch = optarg;
+			break;
+		case 'a':
+			o->all = true;
+			break;
+		case 'h':
+			o->help = true;
+			break;
+		case ':':
+		case '?':
+		default:
+			if (optopt && optopt < 256)
+				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+					"option -%c: %s", optopt,
+					strchr("fRrv", optopt)
+					? "needs an argument" : "unknown option");
+			else
+				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+					"bad option '%s'", argv[optind - 1]);
+			break;
+		}
+	}
+	if (!st && optind < argc)
+		o->dump = argv[optind++];
+	if (!st && optind < argc)
+		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+				     "unexpected argument '%s'", argv[optind]);
+	if (!st && o->layout + o->stats + o->have_vtop > 1)
+		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+			"--layout, --stats and --vtop go one at a time");
+	optind = saved_optind;
+	opterr = saved_opterr;
+	optarg = saved_optarg;
+	return st;
+}
+
+static vmmap_status read_file(struct vmmap_ctx *ctx, const char *path,
+			      char **text_ret, size_t *len_ret)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		return vmmap_set_error(ctx, VMMAP_ERR_IO, "%s: %s", path,
+				       strerror(errno));
+	for (;;) {
+		if (cap - len < 4096) {
+			char *nb;
+
+			if (cap >= (16u << 20)) {
+				free(buf);
+				fclose(f);
+				return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+					"%s: too large for VMCOREINFO", path);
+			}
+			cap = cap ? 2 * cap : 8192;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return set_nomem(ctx);
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		if (!n)
+			break;
+		len += n;
+	}
+	fclose(f);
+	*text_ret = buf;
+	*len_ret = len;
+	return VMMAP_OK;
+}
+
+PUBLIC vmmap_status vmmap_apply_opts(struct vmmap_ctx *ctx,
+				     const struct vmmap_opts *o)
+{
+	vmmap_status st;
+
+	if (o->arch) {
+		st = vmmap_set_arch(ctx, o->arch);
+		if (st)
+			return st;
+	}
+	if (o->vmcoreinfo) {
+		char *text = NULL;
+		size_t len = 0;
+
+		st = read_file(ctx, o->vmcoreinfo, &text, &len);
+		if (st)
+			return st;
+		st = vmmap_set_vmcoreinfo(ctx, text, len);
+		free(text);
+		if (st)
+			return vmmap_set_error(ctx, st, "%s", o->vmcoreinfo);
+	}
+	if (o->symbols) {
+		st = vmmap_load_symbols(ctx, o->symbols);
+		if (st)
+			return st;
+	}
+	return VMMAP_OK;
+}
+
+PUBLIC vmmap_status vmmap_run(struct vmmap_ctx *ctx,
+			      const struct vmmap_opts *o, FILE *out)
+{
+	if (!ctx->loaded)
+		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
+				       "vmmap_run() before vmmap_load()");
+	if (o->layout)
+		return fmt_layout(ctx, o, out);
+	if (o->have_vtop)
+		return fmt_vtop(ctx, o, out);
+	if (o->stats)
+		return fmt_stats(ctx, o, out);
+	return fmt_map(ctx, o, out);
+}

@@ -1,0 +1,743 @@
+/*
+ * format.c - the outputs every front end shares: the table, the kernel's
+ * ptdump format, JSON (a documented contract: doc/json.md), the layout, the
+ * traced vtop and the statistics.  Everything is written to a FILE * of the
+ * caller's (stdout, crash's fp, a memory stream for GDB).
+ */
+#include "config.h"
+#include "internal.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JSON_SCHEMA 1
+
+void fmt_size(uint64_t bytes, char *buf, size_t size)
+{
+	static const char units[] = "BKMGTPE";
+	const char *u = units;
+
+	while (bytes && !(bytes & 1023) && u[1]) {
+		bytes >>= 10;
+		u++;
+	}
+	snprintf(buf, size, "%" PRIu64 "%c", bytes, *u);
+}
+
+/* Size for people: exact when a unit divides it ("2M", "1428K"), else to
+ * one decimal of the largest unit ("~12.8P"). */
+static void fmt_hsize(uint64_t bytes, char *buf, size_t size)
+{
+	static const char units[] = "BKMGTPE";
+	unsigned u = 0;
+	double v = (double)bytes;
+
+	fmt_size(bytes, buf, size);
+	if (strlen(buf) <= 6)
+		return;
+	while (v >= 1024 && u + 1 < sizeof(units) - 1) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "~%.1f%c", v, units[u]);
+}
+
+static void flags_str(const struct vmmap_ctx *ctx, const struct vmmap_range *r,
+		      char *buf, size_t size)
+{
+	const char *names[32];
+	size_t n = vmmap_flag_names(ctx, r, names, ARRAY_SIZE(names)), i;
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < n && off < size; i++) {
+		if (!strcmp(names[i], "present"))
+			continue;
+		off += snprintf(buf + off, size - off, "%s%s", off ? " " : "",
+				names[i]);
+	}
+}
+
+static const char *kind_name(enum vmmap_range_kind k)
+{
+	switch (k) {
+	case VMMAP_RANGE_HOLE: return "hole";
+	case VMMAP_RANGE_MAPPED: return "mapped";
+	case VMMAP_RANGE_UNREADABLE: return "unreadable";
+	case VMMAP_RANGE_INVALID: return "invalid";
+	}
+	return "?";
+}
+
+static const char *level_name(const struct vmmap_ctx *ctx, int level)
+{
+	if (level >= 0 && level < ctx->fmt.nlevels)
+		return ctx->fmt.lv[level].name;
+	return "-";
+}
+
+/* What a range is, in words, when it is not a mapping. */
+static void unmapped_str(const struct vmmap_range *r, char *buf, size_t size)
+{
+	switch (r->kind) {
+	case VMMAP_RANGE_UNREADABLE:
+		snprintf(buf, size, "unreadable: table at 0x%" PRIx64 " %s",
+			 r->phys, r->err == VMMAP_ERR_NODATA
+			 ? "is not in the dump (filtered out or beyond RAM)"
+			 : "could not be read");
+		break;
+	case VMMAP_RANGE_INVALID:
+		snprintf(buf, size, "invalid entry 0x%016" PRIx64, r->entry);
+		break;
+	default:
+		snprintf(buf, size, "-");
+	}
+}
+
+/* ---- the walk a printing command asks for ---- */
+
+struct span {
+	vmmap_addr_t first, last;
+};
+
+static vmmap_status selected_span(struct vmmap_ctx *ctx,
+				  const struct vmmap_opts *o, struct span *s)
+{
+	s->first = 0;
+	s->last = VMMAP_ADDR_MAX;
+	if (o->have_range) {
+		s->first = o->range_first;
+		s->last = o->range_last;
+	}
+	if (o->region) {
+		const struct vmmap_region *r = NULL;
+		size_t i;
+
+		for (i = 0; i < ctx->nregions; i++) {
+			if (!strcmp(ctx->regions[i].id, o->region) ||
+			    !strcmp(ctx->regions[i].name, o->region)) {
+				r = &ctx->regions[i];
+				break;
+			}
+		}
+		if (!r) {
+			char list[512];
+			size_t off = 0;
+
+			list[0] = 0;
+			for (i = 0; i < ctx->nregions && off < sizeof(list); i++)
+				if (!ctx->regions[i].hole &&
+				    !strstr(list, ctx->regions[i].id))
+					off += snprintf(list + off,
+							sizeof(list) - off,
+							" %s", ctx->regions[i].id);
+			return vmmap_set_error(ctx, VMMAP_ERR_ARG,
+				"no region '%s' in this layout (regions:%s)",
+				o->region, list);
+		}
+		if (r->start > s->first)
+			s->first = r->start;
+		if (r->last < s->last)
+			s->last = r->last;
+		if (s->first > s->last)
+			return vmmap_set_error(ctx, VMMAP_ERR_ARG,
+				"region '%s' is outside the range", o->region);
+	}
+	return VMMAP_OK;
+}
+
+/* ---- table ---- */
+
+struct table_state {
+	struct vmmap_ctx *ctx;
+	FILE *out;
+	const struct vmmap_region *region;
+	bool all;
+	unsigned long lines, skipped;
+};
+
+static void table_skipped(struct table_state *t)
+{
+	if (t->skipped)
+		fprintf(t->out, "... %lu more ranges of this region skipped "
+			"(--all prints them) ...\n", t->skipped);
+	t->skipped = 0;
+}
+
+static vmmap_status table_range(void *arg, const struct vmmap_range *r)
+{
+	struct table_state *t = arg;
+	char size[16], psize[16], flags[256], what[128];
+
+	if (r->region != t->region) {
+		table_skipped(t);
+		t->lines = 0;
+		t->region = r->region;
+		if (r->region)
+			fprintf(t->out, "---[ %s: 0x%016" PRIx64 "-0x%016"
+				PRIx64 " ]---\n", r->region->name,
+				r->region->start, r->region->last);
+	}
+	if (!t->all && r->region && r->region->max_lines &&
+	    t->lines++ >= r->region->max_lines) {
+		t->skipped++;
+		return VMMAP_OK;
+	}
+	fmt_hsize(r->last - r->start + 1, size, sizeof(size));
+	if (r->kind != VMMAP_RANGE_MAPPED) {
+		unmapped_str(r, what, sizeof(what));
+		fprintf(t->out, "0x%016" PRIx64 "-0x%016" PRIx64 " %7s %5s %-18s %s\n",
+			r->start, r->last, size, "", "",
+			r->kind == VMMAP_RANGE_HOLE ? "hole" : what);
+		return VMMAP_OK;
+	}
+	fmt_size(r->page_size, psize, sizeof(psize));
+	flags_str(t->ctx, r, flags, sizeof(flags));
+	fprintf(t->out, "0x%016" PRIx64 "-0x%016" PRIx64 " %7s %5s 0x%016" PRIx64
+		" %s%s\n", r->start, r->last, size, psize, r->phys, flags,
+		r->alias ? " alias" : "");
+	return VMMAP_OK;
+}
+
+static void table_header(FILE *out)
+{
+	fprintf(out, "%-18s %-18s %7s %5s %-18s %s\n", "START", " END (incl.)",
+		"SIZE", "PAGE", "PHYS", "FLAGS");
+}
+
+/* ---- ptdump ---- */
+
+/*
+ * The kernel's /sys/kernel/debug/page_tables/kernel: a line per run of
+ * entries with the same raw attributes and level, "---[ marker ]---" lines
+ * where a marker is crossed, the end address exclusive (the last line ends
+ * at 0 after the top of the space).  The x86 kernel does not walk the
+ * non-canonical and guard holes, so neither do we.
+ */
+struct pt_state {
+	struct vmmap_ctx *ctx;
+	FILE *out;
+	bool started;
+	vmmap_addr_t start;
+	struct vmmap_range cur;
+	size_t marker;		/* index of the current marker */
+	bool all;
+	unsigned long lines;	/* lines since the marker */
+};
+
+static void pt_line(struct pt_state *s, vmmap_addr_t end)
+{
+	char size[16], prot[128];
+	int width = s->ctx->fmt.ptr_size == 4 ? 8 : 16;
+
+	const struct vmmap_region *reg = vmmap_region_of(s->ctx, s->start);
+
+	if (!s->all && reg && reg->max_lines && s->lines++ >= reg->max_lines)
+		return;
+	fmt_size(end - s->start, size, sizeof(size));
+	if (end == s->start)
+		snprintf(size, sizeof(size), "%" PRIu64 "E",
+			 (uint64_t)16);	/* the whole 64-bit space */
+	s->ctx->arch->ptdump_prot(s->ctx, &s->cur, prot, sizeof(prot));
+	fprintf(s->out, "0x%0*" PRIx64 "-0x%0*" PRIx64 "   %9.*s%s %s\n",
+		width, s->start, width, end, (int)strlen(size) - 1, size,
+		size + strlen(size) - 1, prot);
+}
+
+static void pt_next_marker(struct pt_state *s)
+{
+	const struct vmmap_region *reg =
+		vmmap_region_of(s->ctx, s->ctx->markers[s->marker].addr);
+
+	if (!s->all && reg && reg->max_lines && s->lines > reg->max_lines) {
+		unsigned long n = s->lines - reg->max_lines;
+
+		fprintf(s->out, "... %lu entr%s skipped ... \n", n,
+			n == 1 ? "y" : "ies");
+	}
+	s->lines = 0;
+	s->marker++;
+	fprintf(s->out, "---[ %s ]---\n", s->ctx->markers[s->marker].name);
+}
+
+static bool pt_same(const struct vmmap_range *a, const struct vmmap_range *b)
+{
+	uint64_t pa = a->kind == VMMAP_RANGE_MAPPED ? a->prot : 0;
+	uint64_t pb = b->kind == VMMAP_RANGE_MAPPED ? b->prot : 0;
+	uint64_t ea = a->kind == VMMAP_RANGE_MAPPED ? a->eff : 0;
+	uint64_t eb = b->kind == VMMAP_RANGE_MAPPED ? b->eff : 0;
+
+	return pa == pb && ea == eb && a->level == b->level;
+}
+
+static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
+{
+	struct pt_state *s = arg;
+	bool crossing;
+
+	if (r->region && (!strcmp(r->region->id, "noncanonical") ||
+			  !strcmp(r->region->id, "guard")))
+		return VMMAP_OK;
+	/* The kernel's walk starts at its first marker (arm64: PAGE_OFFSET,
+	 * x86: 0); what lies below is not in its output. */
+	if (s->ctx->nmarkers && r->start < s->ctx->markers[0].addr) {
+		struct vmmap_range clip = *r;
+
+		if (r->last < s->ctx->markers[0].addr)
+			return VMMAP_OK;
+		clip.start = s->ctx->markers[0].addr;
+		return pt_range(arg, &clip);
+	}
+	if (!s->started) {
+		/* note_page()'s first call: the first marker, whatever the
+		 * address */
+		s->started = true;
+		s->start = r->start;
+		s->cur = *r;
+		s->marker = 0;
+		if (s->ctx->nmarkers)
+			fprintf(s->out, "---[ %s ]---\n",
+				s->ctx->markers[0].name);
+		return VMMAP_OK;
+	}
+	/* As note_page() does it: a marker is noticed at the first entry at
+	 * or past it, ends the line there, and is printed after it; one
+	 * marker per entry. */
+	crossing = s->marker + 1 < s->ctx->nmarkers &&
+		   r->start >= s->ctx->markers[s->marker + 1].addr;
+	if (pt_same(&s->cur, r) && !crossing)
+		return VMMAP_OK;
+	pt_line(s, r->start);
+	if (crossing)
+		pt_next_marker(s);
+	s->start = r->start;
+	s->cur = *r;
+	return VMMAP_OK;
+}
+
+/* ---- JSON ---- */
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\u%04x", *s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+struct json_state {
+	struct vmmap_ctx *ctx;
+	FILE *out;
+	bool first;
+};
+
+static vmmap_status json_range(void *arg, const struct vmmap_range *r)
+{
+	struct json_state *j = arg;
+	const char *names[32];
+	size_t n, i;
+
+	fprintf(j->out, "%s\n    {\"start\": \"0x%" PRIx64 "\", \"end\": \"0x%"
+		PRIx64 "\", \"kind\": \"%s\", ", j->first ? "" : ",",
+		r->start, r->last, kind_name(r->kind));
+	j->first = false;
+	if (r->kind == VMMAP_RANGE_MAPPED)
+		fprintf(j->out, "\"phys\": \"0x%" PRIx64 "\", ", r->phys);
+	else
+		fprintf(j->out, "\"phys\": null, ");
+	fprintf(j->out, "\"page_size\": %" PRIu64 ", \"level\": ",
+		r->kind == VMMAP_RANGE_MAPPED ? r->page_size : 0);
+	json_str(j->out, level_name(j->ctx, r->level));
+	fprintf(j->out, ", \"flags\": [");
+	n = vmmap_flag_names(j->ctx, r, names, ARRAY_SIZE(names));
+	for (i = 0; i < n; i++) {
+		fprintf(j->out, "%s", i ? ", " : "");
+		json_str(j->out, names[i]);
+	}
+	fprintf(j->out, "], \"region\": ");
+	json_str(j->out, r->region ? r->region->id : "");
+	if (r->alias)
+		fprintf(j->out, ", \"alias\": true");
+	if (r->kind == VMMAP_RANGE_UNREADABLE)
+		fprintf(j->out, ", \"table\": \"0x%" PRIx64 "\", \"error\": \"%s\"",
+			r->phys, r->err == VMMAP_ERR_NODATA ? "nodata" : "io");
+	if (r->kind == VMMAP_RANGE_INVALID)
+		fprintf(j->out, ", \"entry\": \"0x%" PRIx64 "\"", r->entry);
+	fputc('}', j->out);
+	return VMMAP_OK;
+}
+
+static void json_layout(struct vmmap_ctx *ctx, FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "  \"layout\": {");
+	for (i = 0; i < ctx->nparams; i++) {
+		fprintf(out, "%s\n    ", i ? "," : "");
+		json_str(out, ctx->params[i].name);
+		fprintf(out, ": \"0x%" PRIx64 "\"", ctx->params[i].value);
+	}
+	fprintf(out, "\n  },\n  \"layout_sources\": {");
+	for (i = 0; i < ctx->nparams; i++) {
+		fprintf(out, "%s\n    ", i ? "," : "");
+		json_str(out, ctx->params[i].name);
+		fprintf(out, ": ");
+		json_str(out, ctx->params[i].source);
+	}
+	fprintf(out, "\n  },\n  \"warnings\": [");
+	for (i = 0; i < ctx->nwarnings; i++) {
+		fprintf(out, "%s\n    ", i ? "," : "");
+		json_str(out, ctx->warnings[i]);
+	}
+	fprintf(out, "%s],\n  \"regions\": [", ctx->nwarnings ? "\n  " : "");
+	for (i = 0; i < ctx->nregions; i++) {
+		const struct vmmap_region *r = &ctx->regions[i];
+
+		fprintf(out, "%s\n    {\"id\": ", i ? "," : "");
+		json_str(out, r->id);
+		fprintf(out, ", \"name\": ");
+		json_str(out, r->name);
+		fprintf(out, ", \"start\": \"0x%" PRIx64 "\", \"end\": \"0x%"
+			PRIx64 "\"}", r->start, r->last);
+	}
+	fprintf(out, "\n  ]");
+}
+
+static void json_head(struct vmmap_ctx *ctx, FILE *out)
+{
+	fprintf(out, "{\n  \"schema\": %d,\n  \"arch\": ", JSON_SCHEMA);
+	json_str(out, ctx->arch->name);
+	fprintf(out, ",\n");
+}
+
+/* ---- entry points ---- */
+
+vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+		     FILE *out)
+{
+	struct span s;
+	vmmap_status st;
+	unsigned flags = (o->raw ? VMMAP_WALK_RAW : 0) |
+			 (o->no_holes ? VMMAP_WALK_NOHOLES : 0);
+
+	st = selected_span(ctx, o, &s);
+	if (st)
+		return st;
+	switch (o->format) {
+	case VMMAP_FMT_TABLE: {
+		struct table_state t = { ctx, out, NULL, o->all, 0, 0 };
+
+		table_header(out);
+		st = vmmap_walk(ctx, s.first, s.last, flags, table_range, &t);
+		table_skipped(&t);
+		return st;
+	}
+	case VMMAP_FMT_PTDUMP: {
+		struct pt_state p = { .ctx = ctx, .out = out, .all = o->all };
+
+		if (ctx->arch->ptdump_markers && !ctx->markers_done) {
+			st = ctx->arch->ptdump_markers(ctx);
+			if (st)
+				return st;
+			ctx->markers_done = true;
+		}
+
+		/* entry by entry, as the kernel's walker calls note_page() */
+		st = vmmap_walk(ctx, s.first, s.last,
+				VMMAP_WALK_RAW | VMMAP_WALK_ALIASES |
+				VMMAP_WALK_NOSPLIT, pt_range, &p);
+		if (!st && p.started)
+			pt_line(&p, s.last + 1);
+		return st;
+	}
+	case VMMAP_FMT_JSON: {
+		struct json_state j = { ctx, out, true };
+
+		json_head(ctx, out);
+		json_layout(ctx, out);
+		fprintf(out, ",\n  \"ranges\": [");
+		st = vmmap_walk(ctx, s.first, s.last, flags, json_range, &j);
+		fprintf(out, "\n  ]\n}\n");
+		return st;
+	}
+	}
+	return vmmap_set_error(ctx, VMMAP_ERR_ARG, "unknown format");
+}
+
+vmmap_status fmt_layout(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+			FILE *out)
+{
+	size_t i;
+
+	if (o->format == VMMAP_FMT_JSON) {
+		json_head(ctx, out);
+		json_layout(ctx, out);
+		fprintf(out, "\n}\n");
+		return VMMAP_OK;
+	}
+	fprintf(out, "arch: %s\n", ctx->arch->name);
+	for (i = 0; i < ctx->nparams; i++)
+		fprintf(out, "%-20s 0x%016" PRIx64 "  (%s)\n",
+			ctx->params[i].name, ctx->params[i].value,
+			ctx->params[i].source);
+	fprintf(out, "\nregions:\n");
+	for (i = 0; i < ctx->nregions; i++) {
+		const struct vmmap_region *r = &ctx->regions[i];
+		char size[16];
+
+		fmt_hsize(r->last - r->start + 1, size, sizeof(size));
+		if (r->start == 0 && r->last == VMMAP_ADDR_MAX)
+			snprintf(size, sizeof(size), "16E");
+		fprintf(out, "  0x%016" PRIx64 "-0x%016" PRIx64 " %7s  %s\n",
+			r->start, r->last, size, r->name);
+	}
+	for (i = 0; i < ctx->nwarnings; i++)
+		fprintf(out, "%swarning: %s\n", i ? "" : "\n",
+			ctx->warnings[i]);
+	return VMMAP_OK;
+}
+
+vmmap_status fmt_vtop(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+		      FILE *out)
+{
+	struct vmmap_vtop t;
+	struct vmmap_range r;
+	const struct vmmap_region *reg = vmmap_region_of(ctx, o->vtop_addr);
+	vmmap_status st = vmmap_vtop(ctx, o->vtop_addr, &t);
+	const char *names[32];
+	size_t n, i;
+	int l;
+
+	if (st && st != VMMAP_ERR_NOTMAPPED)
+		return st;
+	memset(&r, 0, sizeof(r));
+	r.kind = st ? VMMAP_RANGE_HOLE : VMMAP_RANGE_MAPPED;
+	r.prot = t.prot;
+	r.eff = t.eff;
+	n = vmmap_flag_names(ctx, &r, names, ARRAY_SIZE(names));
+	if (o->format == VMMAP_FMT_JSON) {
+		fprintf(out, "{\"schema\": %d, \"vaddr\": \"0x%" PRIx64 "\", ",
+			JSON_SCHEMA, t.vaddr);
+		if (st)
+			fprintf(out, "\"paddr\": null, \"page_size\": 0, ");
+		else
+			fprintf(out, "\"paddr\": \"0x%" PRIx64 "\", "
+				"\"page_size\": %" PRIu64 ", ", t.paddr,
+				t.page_size);
+		fprintf(out, "\"region\": ");
+		json_str(out, reg ? reg->id : "");
+		fprintf(out, ", \"flags\": [");
+		for (i = 0; i < n; i++) {
+			fprintf(out, "%s", i ? ", " : "");
+			json_str(out, names[i]);
+		}
+		fprintf(out, "], \"levels\": [");
+		for (l = 0; l < t.nlevels; l++)
+			fprintf(out, "%s{\"name\": \"%s\", \"table\": \"0x%" PRIx64
+				"\", \"index\": %u, \"entry_addr\": \"0x%" PRIx64
+				"\", \"entry\": \"0x%" PRIx64 "\"}",
+				l ? ", " : "", t.levels[l].name,
+				t.levels[l].table, t.levels[l].index,
+				t.levels[l].entry_addr, t.levels[l].entry);
+		fprintf(out, "]}\n");
+		return st ? VMMAP_ERR_NOTMAPPED : VMMAP_OK;
+	}
+	fprintf(out, "%-18s  %-18s  %s\n", "VIRTUAL", "PHYSICAL", "PAGE");
+	if (st) {
+		fprintf(out, "0x%016" PRIx64 "  %-18s  -\n", t.vaddr,
+			"(not mapped)");
+	} else {
+		char ps[16];
+
+		fmt_size(t.page_size, ps, sizeof(ps));
+		fprintf(out, "0x%016" PRIx64 "  0x%016" PRIx64 "  %s (%s)\n",
+			t.vaddr, t.paddr, ps, t.levels[t.nlevels - 1].name);
+	}
+	for (l = 0; l < t.nlevels; l++)
+		fprintf(out, "  %-4s table 0x%016" PRIx64 " [%3u] "
+			"entry@0x%016" PRIx64 " = 0x%016" PRIx64 "\n",
+			t.levels[l].name, t.levels[l].table, t.levels[l].index,
+			t.levels[l].entry_addr, t.levels[l].entry);
+	fprintf(out, "  region: %s\n", reg ? reg->name : "-");
+	if (!st) {
+		fprintf(out, "  flags:");
+		for (i = 0; i < n; i++)
+			fprintf(out, " %s", names[i]);
+		fprintf(out, "\n");
+	}
+	if (st)
+		vmmap_clear_error(ctx);
+	return st ? VMMAP_ERR_NOTMAPPED : VMMAP_OK;
+}
+
+/* ---- stats ---- */
+
+#define MAX_PSIZES 8
+
+struct stat_row {
+	const struct vmmap_region *region;
+	uint64_t mapped;
+	uint64_t by_size[MAX_PSIZES];
+	uint64_t unreadable;
+};
+
+struct stat_state {
+	struct vmmap_ctx *ctx;
+	uint64_t psizes[MAX_PSIZES];
+	int npsizes;
+	struct stat_row *rows;
+	size_t nrows;
+	struct stat_row total;
+};
+
+static int psize_index(struct stat_state *s, uint64_t ps)
+{
+	int i;
+
+	for (i = 0; i < s->npsizes; i++)
+		if (s->psizes[i] == ps)
+			return i;
+	if (s->npsizes == MAX_PSIZES)
+		return MAX_PSIZES - 1;
+	/* keep sorted ascending */
+	for (i = s->npsizes; i > 0 && s->psizes[i - 1] > ps; i--)
+		s->psizes[i] = s->psizes[i - 1];
+	s->psizes[i] = ps;
+	s->npsizes++;
+	/* shift the counts of the rows and the total along */
+	for (size_t r = 0; r <= s->nrows; r++) {
+		struct stat_row *row = r < s->nrows ? &s->rows[r] : &s->total;
+
+		memmove(&row->by_size[i + 1], &row->by_size[i],
+			(MAX_PSIZES - i - 1) * sizeof(uint64_t));
+		row->by_size[i] = 0;
+	}
+	return i;
+}
+
+/* One row per region id: a region split by another (s390x's identity
+ * mapping around the kernel image) is counted once. */
+static bool same_region(const struct vmmap_region *a,
+			const struct vmmap_region *b)
+{
+	if (a == b)
+		return true;
+	return a && b && !strcmp(a->id, b->id);
+}
+
+static vmmap_status stat_range(void *arg, const struct vmmap_range *r)
+{
+	struct stat_state *s = arg;
+	struct stat_row *row = NULL;
+	uint64_t len = r->last - r->start + 1;
+	size_t i;
+	int k;
+
+	if (r->kind == VMMAP_RANGE_HOLE)
+		return VMMAP_OK;
+	for (i = 0; i < s->nrows; i++)
+		if (same_region(s->rows[i].region, r->region))
+			row = &s->rows[i];
+	if (!row) {
+		struct stat_row *nr = realloc(s->rows,
+					      (s->nrows + 1) * sizeof(*nr));
+
+		if (!nr)
+			return set_nomem(s->ctx);
+		s->rows = nr;
+		row = &s->rows[s->nrows++];
+		memset(row, 0, sizeof(*row));
+		row->region = r->region;
+	}
+	if (r->kind != VMMAP_RANGE_MAPPED) {
+		row->unreadable += len;
+		s->total.unreadable += len;
+		return VMMAP_OK;
+	}
+	k = psize_index(s, r->page_size);
+	row = NULL;
+	for (i = 0; i < s->nrows; i++)
+		if (same_region(s->rows[i].region, r->region))
+			row = &s->rows[i];
+	row->mapped += len;
+	row->by_size[k] += len;
+	s->total.mapped += len;
+	s->total.by_size[k] += len;
+	return VMMAP_OK;
+}
+
+vmmap_status fmt_stats(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+		       FILE *out)
+{
+	struct stat_state s;
+	struct span sp;
+	vmmap_status st;
+	size_t i;
+	int k;
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	st = selected_span(ctx, o, &sp);
+	if (st)
+		return st;
+	st = vmmap_walk(ctx, sp.first, sp.last, VMMAP_WALK_NOHOLES,
+			stat_range, &s);
+	if (st) {
+		free(s.rows);
+		return st;
+	}
+	if (o->format == VMMAP_FMT_JSON) {
+		json_head(ctx, out);
+		fprintf(out, "  \"stats\": [");
+		for (i = 0; i <= s.nrows; i++) {
+			struct stat_row *row = i < s.nrows ? &s.rows[i] : &s.total;
+
+			fprintf(out, "%s\n    {\"region\": ", i ? "," : "");
+			json_str(out, i < s.nrows ? (row->region ? row->region->id
+						     : "") : "total");
+			fprintf(out, ", \"mapped\": %" PRIu64 ", \"unreadable\": %"
+				PRIu64 ", \"by_page_size\": {", row->mapped,
+				row->unreadable);
+			for (k = 0; k < s.npsizes; k++)
+				fprintf(out, "%s\"%" PRIu64 "\": %" PRIu64,
+					k ? ", " : "", s.psizes[k],
+					row->by_size[k]);
+			fprintf(out, "}}");
+		}
+		fprintf(out, "\n  ]\n}\n");
+		free(s.rows);
+		return VMMAP_OK;
+	}
+	fprintf(out, "%-16s %10s", "REGION", "MAPPED");
+	for (k = 0; k < s.npsizes; k++) {
+		char ps[16];
+
+		fmt_size(s.psizes[k], ps, sizeof(ps));
+		fprintf(out, " %10s", ps);
+	}
+	fprintf(out, " %10s  %s\n", "UNREADABLE", "");
+	for (i = 0; i <= s.nrows; i++) {
+		struct stat_row *row = i < s.nrows ? &s.rows[i] : &s.total;
+		char b[16];
+
+		fmt_hsize(row->mapped, b, sizeof(b));
+		fprintf(out, "%-16s %10s", i < s.nrows ? (row->region ?
+			row->region->id : "-") : "total", row->mapped ? b : "0");
+		for (k = 0; k < s.npsizes; k++) {
+			fmt_hsize(row->by_size[k], b, sizeof(b));
+			fprintf(out, " %10s", row->by_size[k] ? b : "0");
+		}
+		fmt_hsize(row->unreadable, b, sizeof(b));
+		fprintf(out, " %10s  %s\n", row->unreadable ? b : "0",
+			i < s.nrows && row->region ? row->region->name : "");
+	}
+	free(s.rows);
+	return VMMAP_OK;
+}

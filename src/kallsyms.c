@@ -1,0 +1,325 @@
+/*
+ * kallsyms.c - kernel symbols from the dump itself.
+ *
+ * Since v6.0 (commit 5fd8fea935a1, "vmcoreinfo: include kallsyms symbols")
+ * VMCOREINFO gives the addresses of the kernel's compressed symbol table, so
+ * a dump can say where its own variables are (page_offset_base,
+ * vmalloc_base, ...) without a vmlinux.  The format (kernel/kallsyms.c,
+ * scripts/kallsyms.c):
+ *   kallsyms_num_syms      unsigned int
+ *   kallsyms_names         per symbol: a length (one byte; two when the
+ *                          first has bit 7 set, since v6.1 commit
+ *                          73bbb94466fd), then that many token indices
+ *   kallsyms_token_index   u16 offsets into kallsyms_token_table
+ *   kallsyms_token_table   NUL-terminated token strings
+ *   kallsyms_offsets       s32 per symbol, with kallsyms_relative_base
+ *                          (CONFIG_KALLSYMS_BASE_RELATIVE), or
+ *   kallsyms_addresses     unsigned long per symbol (older, or no base
+ *                          relative).
+ * The first character of a decoded name is the symbol type.
+ */
+#include "config.h"
+#include "internal.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bounds against a corrupt table: far above any real kernel. */
+#define MAX_SYMS	(4u << 20)
+#define MAX_NAMES	(64u << 20)
+
+static uint64_t get_le(const uint8_t *p, unsigned n, bool be)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	if (be)
+		for (i = 0; i < n; i++)
+			v = v << 8 | p[i];
+	else
+		for (i = n; i-- > 0;)
+			v = v << 8 | p[i];
+	return v;
+}
+
+struct ksyms {
+	uint32_t num;
+	uint8_t *names;
+	size_t names_len;	/* bound of the table */
+	size_t names_have;	/* bytes read so far */
+	uint64_t names_addr;
+	uint8_t tokens[256][64];
+	uint64_t addrs_addr;	/* offsets (4 bytes) or addresses (ptr) */
+	unsigned addr_size;
+	uint64_t relative_base;
+	bool relative;
+	bool be;
+};
+
+static vmmap_status read_sym(struct vmmap_ctx *ctx, const char *name,
+			     void *buf, size_t len)
+{
+	uint64_t addr;
+
+	if (!lookup_symbol(ctx, name, &addr))
+		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
+				       "VMCOREINFO has no %s", name);
+	return virt_read(ctx, addr, buf, len);
+}
+
+static vmmap_status load_tokens(struct vmmap_ctx *ctx, struct ksyms *k)
+{
+	uint8_t idx[512], table[8192];
+	vmmap_status st;
+	unsigned i;
+
+	st = read_sym(ctx, "kallsyms_token_index", idx, sizeof(idx));
+	if (!st)
+		st = read_sym(ctx, "kallsyms_token_table", table,
+			      sizeof(table));
+	if (st)
+		return st;
+	for (i = 0; i < 256; i++) {
+		unsigned off = get_le(idx + 2 * i, 2, k->be);
+		size_t j;
+
+		if (off >= sizeof(table))
+			return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+				"kallsyms token %u at offset %u is out of "
+				"bounds", i, off);
+		for (j = 0; j + 1 < sizeof(k->tokens[i]) &&
+			    off + j < sizeof(table) && table[off + j]; j++)
+			k->tokens[i][j] = table[off + j];
+		k->tokens[i][j] = 0;
+	}
+	return VMMAP_OK;
+}
+
+/* Address of symbol @i (kernel/kallsyms.c: kallsyms_sym_address()). */
+static vmmap_status sym_address(struct vmmap_ctx *ctx, const struct ksyms *k,
+				uint32_t i, bool abs_percpu, uint64_t *ret)
+{
+	uint8_t b[8];
+	vmmap_status st;
+	int32_t off;
+
+	st = virt_read(ctx, k->addrs_addr + (uint64_t)i * k->addr_size, b,
+		       k->addr_size);
+	if (st)
+		return vmmap_set_error(ctx, st, "reading the address of "
+				       "kallsyms symbol %u", i);
+	if (!k->relative) {
+		*ret = get_le(b, k->addr_size, k->be);
+		return VMMAP_OK;
+	}
+	off = (int32_t)get_le(b, 4, k->be);
+	if (!abs_percpu)
+		*ret = k->relative_base + (uint32_t)off;
+	else if (off >= 0)
+		*ret = (uint64_t)off;
+	else
+		*ret = k->relative_base - 1 - off;
+	return VMMAP_OK;
+}
+
+/* Make names[0, end) readable: the table is read in chunks as the scan
+ * goes, so a scan that finds its names early reads less. */
+static vmmap_status names_upto(struct vmmap_ctx *ctx, struct ksyms *k,
+			       size_t end)
+{
+	const size_t chunk = 128 * 1024;
+
+	if (end > k->names_len)
+		return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+			"kallsyms_names: symbol data past the table's end");
+	while (k->names_have < end) {
+		size_t n = k->names_len - k->names_have;
+		vmmap_status st;
+
+		if (n > chunk)
+			n = chunk;
+		st = virt_read(ctx, k->names_addr + k->names_have,
+			       k->names + k->names_have, n);
+		if (st)
+			return vmmap_set_error(ctx, st, "reading kallsyms_names");
+		k->names_have += n;
+	}
+	return VMMAP_OK;
+}
+
+/* Decode names until every one in @wanted is found; idx[j] is the index
+ * of wanted[j] or -1. */
+static vmmap_status scan(struct vmmap_ctx *ctx, struct ksyms *k,
+			 const char *const *wanted, size_t nw, int64_t *idx)
+{
+	size_t pos = 0, left = nw, j;
+	uint32_t i;
+
+	for (j = 0; j < nw; j++)
+		idx[j] = -1;
+	for (i = 0; i < k->num && left; i++) {
+		char name[512];
+		size_t len, n = 0;
+
+		vmmap_status st = names_upto(ctx, k, pos + 2 < k->names_len
+					     ? pos + 2 : k->names_len);
+
+		if (st)
+			return st;
+		if (pos >= k->names_len)
+			return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+				"kallsyms_names ends at symbol %u of %u", i,
+				k->num);
+		len = k->names[pos++];
+		if (len & 0x80) {
+			if (pos >= k->names_len)
+				break;
+			len = (len & 0x7f) | ((size_t)k->names[pos++] << 7);
+		}
+		st = names_upto(ctx, k, pos + len);
+		if (st)
+			return vmmap_set_error(ctx, st, "symbol %u", i);
+		for (j = 0; j < len; j++) {
+			const uint8_t *t = k->tokens[k->names[pos + j]];
+
+			while (*t && n + 1 < sizeof(name))
+				name[n++] = *t++;
+		}
+		name[n] = 0;
+		pos += len;
+		if (n < 2)
+			continue;
+		for (j = 0; j < nw; j++) {
+			if (idx[j] < 0 && !strcmp(name + 1, wanted[j])) {
+				idx[j] = i;
+				left--;
+			}
+		}
+	}
+	return VMMAP_OK;
+}
+
+vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx,
+			     const char *const *wanted, uint64_t *found,
+			     bool *have)
+{
+	struct ksyms *k;
+	uint8_t b[8];
+	uint64_t stext = 0, names_addr, addrs_addr;
+	vmmap_status st;
+	size_t nw, j;
+	bool abs_percpu;
+	unsigned ptr = ctx->fmt.ptr_size ? ctx->fmt.ptr_size : 8;
+
+	for (nw = 0; wanted[nw]; nw++)
+		have[nw] = false;
+	if (!lookup_symbol(ctx, "kallsyms_names", &names_addr) ||
+	    !lookup_symbol(ctx, "kallsyms_num_syms", &addrs_addr))
+		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
+			"VMCOREINFO has no kallsyms symbols (before v6.0)");
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return set_nomem(ctx);
+	k->be = ctx->fmt.big_endian;
+	st = read_sym(ctx, "kallsyms_num_syms", b, 4);
+	if (st)
+		goto out;
+	k->num = get_le(b, 4, k->be);
+	if (!k->num || k->num > MAX_SYMS) {
+		st = vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+				     "kallsyms_num_syms is %u", k->num);
+		goto out;
+	}
+	/* The names end before kallsyms_markers and the token table, which
+	 * follow them (scripts/kallsyms.c writes them in that order); else
+	 * read a bound that covers them (names average under 20 bytes). */
+	k->names_len = (size_t)k->num * 40;
+	{
+		uint64_t next;
+
+		if (lookup_symbol(ctx, "kallsyms_token_table", &next) &&
+		    next > names_addr && next - names_addr < k->names_len)
+			k->names_len = next - names_addr;
+	}
+	if (k->names_len > MAX_NAMES)
+		k->names_len = MAX_NAMES;
+	k->names = malloc(k->names_len);
+	if (!k->names) {
+		st = set_nomem(ctx);
+		goto out;
+	}
+	k->names_addr = names_addr;
+	st = load_tokens(ctx, k);
+	if (st)
+		goto out;
+	k->relative = lookup_symbol(ctx, "kallsyms_offsets", &addrs_addr);
+	if (k->relative) {
+		st = read_sym(ctx, "kallsyms_relative_base", b, ptr);
+		if (st)
+			goto out;
+		k->relative_base = get_le(b, ptr, k->be);
+		k->addr_size = 4;
+	} else if (lookup_symbol(ctx, "kallsyms_addresses", &addrs_addr)) {
+		k->addr_size = ptr;
+	} else {
+		st = vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
+			"VMCOREINFO has neither kallsyms_offsets nor "
+			"kallsyms_addresses");
+		goto out;
+	}
+	k->addrs_addr = addrs_addr;
+	{
+		/* wanted, plus _stext to tell how offsets read */
+		const char *all[64];
+		int64_t idx[64];
+
+		if (nw + 1 > ARRAY_SIZE(all)) {
+			st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+					     "too many kallsyms names");
+			goto out;
+		}
+		memcpy(all, wanted, nw * sizeof(*all));
+		all[nw] = "_stext";
+		st = scan(ctx, k, all, nw + 1, idx);
+		if (st)
+			goto out;
+		/*
+		 * CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86_64 SMP) changes how
+		 * negative offsets read: take the reading under which _stext
+		 * lands where VMCOREINFO's SYMBOL(_stext) says.
+		 */
+		abs_percpu = false;
+		if (k->relative && idx[nw] >= 0 &&
+		    lookup_symbol(ctx, "_stext", &stext)) {
+			uint64_t a_abs, a_rel;
+
+			st = sym_address(ctx, k, idx[nw], true, &a_abs);
+			if (!st)
+				st = sym_address(ctx, k, idx[nw], false, &a_rel);
+			if (st)
+				goto out;
+			abs_percpu = a_abs == stext;
+			if (!abs_percpu && a_rel != stext) {
+				st = vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+					"kallsyms places _stext at 0x%" PRIx64
+					", VMCOREINFO at 0x%" PRIx64, a_rel,
+					stext);
+				goto out;
+			}
+		}
+		for (j = 0; j < nw; j++) {
+			have[j] = idx[j] >= 0;
+			if (have[j]) {
+				st = sym_address(ctx, k, idx[j], abs_percpu,
+						 &found[j]);
+				if (st)
+					goto out;
+			}
+		}
+	}
+out:
+	free(k->names);
+	free(k);
+	return st;
+}

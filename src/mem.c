@@ -1,0 +1,100 @@
+/* mem.c - the one way into memory: physical reads and a table cache. */
+#include "config.h"
+#include "internal.h"
+
+#include <endian.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+vmmap_status mem_read_phys(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
+			   void *buf, size_t len)
+{
+	if (!ctx->mem_ops)
+		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
+				       "no memory source (no dump opened)");
+	if (len && paddr + (len - 1) < paddr)
+		return vmmap_set_error(ctx, VMMAP_ERR_NODATA,
+				       "physical 0x%" PRIx64 "+%zu wraps around",
+				       paddr, len);
+	return ctx->mem_ops->read_phys(ctx, ctx->mem_data, paddr, buf, len);
+}
+
+void mem_cache_clear(struct vmmap_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < PCACHE_SLOTS; i++) {
+		free(ctx->pcache[i].data);
+		memset(&ctx->pcache[i], 0, sizeof(ctx->pcache[i]));
+	}
+}
+
+/*
+ * Tables are read whole and kept in a small LRU cache: the walker visits
+ * each table once, but vtop, the layout probes and repeated walks come back
+ * to the upper levels all the time.  Failed reads are cached too, so a
+ * missing table costs one read of the source.
+ */
+vmmap_status mem_read_table(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
+			    size_t size, const uint8_t **data_ret)
+{
+	struct pcache_ent *e, *victim = &ctx->pcache[0];
+	size_t i;
+
+	for (i = 0; i < PCACHE_SLOTS; i++) {
+		e = &ctx->pcache[i];
+		if (e->data && e->addr == paddr && e->size == size) {
+			e->age = ++ctx->pcache_clock;
+			*data_ret = e->data;
+			return e->status;
+		}
+		if (!e->data || e->age < victim->age)
+			victim = e;
+		if (!e->data)
+			break;
+	}
+	e = victim;
+	if (e->size != size) {
+		uint8_t *nd = realloc(e->data, size);
+
+		if (!nd)
+			return set_nomem(ctx);
+		e->data = nd;
+		e->size = size;
+	}
+	e->addr = paddr;
+	e->age = ++ctx->pcache_clock;
+	e->status = mem_read_phys(ctx, paddr, e->data, size);
+	ctx->stat_tables_read++;
+	*data_ret = e->data;
+	return e->status;
+}
+
+uint64_t mem_get_pte(const struct pgfmt *f, const uint8_t *t, unsigned index)
+{
+	const uint8_t *p = t + (size_t)index * f->pte_size;
+	uint64_t v = 0;
+	unsigned i;
+
+	/* The common cases without a byte loop; the compiler makes these
+	 * single loads with a byte swap where needed. */
+	if (f->pte_size == 8) {
+		memcpy(&v, p, 8);
+		return f->big_endian ? be64toh(v) : le64toh(v);
+	}
+	if (f->pte_size == 4) {
+		uint32_t w;
+
+		memcpy(&w, p, 4);
+		return f->big_endian ? be32toh(w) : le32toh(w);
+	}
+
+	if (f->big_endian)
+		for (i = 0; i < f->pte_size; i++)
+			v = v << 8 | p[i];
+	else
+		for (i = f->pte_size; i-- > 0;)
+			v = v << 8 | p[i];
+	return v;
+}

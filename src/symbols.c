@@ -1,0 +1,137 @@
+/* symbols.c - kernel symbols from a vmlinux (ELF .symtab) or System.map. */
+#include "config.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The symbols the layout code can use.  Only these are kept: a vmlinux
+ * has 100,000 more. */
+static const char *const wanted[] = {
+	"init_top_pgt", "swapper_pg_dir", "init_mm", "page_offset_base",
+	"vmalloc_base", "vmemmap_base", "phys_base", "_text", "_stext",
+	"_etext", "_sdata", "_edata", "_end", "memstart_addr",
+	"kimage_voffset", "vabits_actual", "kasan_early_shadow_page",
+	"high_memory", "vmcoreinfo_note", "init_level4_pgt", "lowcore_ptr",
+	"efi_mm", "init_espfix_ap", "__x64_sys_modify_ldt",
+	NULL,
+};
+
+static bool is_wanted(const char *name)
+{
+	size_t i;
+
+	for (i = 0; wanted[i]; i++)
+		if (!strcmp(wanted[i], name))
+			return true;
+	return false;
+}
+
+/* Link-time addresses move by the KASLR offset at boot. */
+static uint64_t kaslr_slide(const struct vmmap_ctx *ctx)
+{
+	uint64_t off;
+
+	return vmci_hex(ctx, "KERNELOFFSET", &off) ? off : 0;
+}
+
+static vmmap_status load_elf(struct vmmap_ctx *ctx, int fd, const char *path)
+{
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	vmmap_status st = VMMAP_OK;
+	uint64_t slide = kaslr_slide(ctx);
+	size_t found = 0;
+
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf)
+		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT, "%s: %s", path,
+				       elf_errmsg(-1));
+	while (!st && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+		    !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < n && !st; i++) {
+			GElf_Sym sym;
+			const char *name;
+
+			if (!gelf_getsym(data, i, &sym))
+				continue;
+			name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (!name || !is_wanted(name))
+				continue;
+			st = vmmap_set_symbol(ctx, name, sym.st_value + slide);
+			found++;
+		}
+	}
+	elf_end(elf);
+	if (!st && !found)
+		st = vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
+				     "%s: no kernel symbols (no .symtab?)",
+				     path);
+	return st;
+}
+
+static vmmap_status load_system_map(struct vmmap_ctx *ctx, FILE *f,
+				    const char *path)
+{
+	char line[512], name[256], type;
+	uint64_t addr, slide = kaslr_slide(ctx);
+	size_t found = 0, lines = 0;
+	vmmap_status st = VMMAP_OK;
+
+	while (!st && fgets(line, sizeof(line), f)) {
+		lines++;
+		if (sscanf(line, "%" SCNx64 " %c %255s", &addr, &type, name) != 3)
+			return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+				"%s:%zu: not a System.map line", path, lines);
+		if (is_wanted(name)) {
+			st = vmmap_set_symbol(ctx, name, addr + slide);
+			found++;
+		}
+	}
+	if (!st && !found)
+		st = vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
+				     "%s: no kernel symbols", path);
+	return st;
+}
+
+vmmap_status symbols_load(struct vmmap_ctx *ctx, const char *path)
+{
+	unsigned char magic[4];
+	vmmap_status st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0)
+		return vmmap_set_error(ctx, VMMAP_ERR_IO, "%s: %s", path,
+				       strerror(errno));
+	if (pread(fd, magic, 4, 0) == 4 && !memcmp(magic, ELFMAG, SELFMAG)) {
+		st = load_elf(ctx, fd, path);
+		close(fd);
+		return st;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return set_nomem(ctx);
+	}
+	st = load_system_map(ctx, f, path);
+	fclose(f);
+	return st;
+}

@@ -1,0 +1,365 @@
+/*
+ * vmmap.h - rebuild a Linux kernel's virtual memory map from a dump.
+ *
+ * libvmmap reads kernel memory through one small callback interface
+ * (struct vmmap_mem_ops), finds the kernel page-table root, walks every
+ * level and reports every range of the kernel's virtual address space:
+ * mapped ranges with their physical address, page size and attributes,
+ * and holes, each labelled with the region of the documented layout it
+ * lies in.
+ *
+ * Typical use, with a dump file:
+ *
+ *	struct vmmap_ctx *ctx = vmmap_new();
+ *	if (vmmap_open_dump(ctx, "vmcore") || vmmap_load(ctx)) {
+ *		fprintf(stderr, "vmmap: %s\n", vmmap_errmsg(ctx));
+ *		...
+ *	}
+ *	vmmap_walk(ctx, 0, VMMAP_ADDR_MAX, 0, print_range, NULL);
+ *	vmmap_free(ctx);
+ *
+ * A front end with its own memory (crash, GDB, /proc/kcore) calls
+ * vmmap_set_mem() instead of vmmap_open_dump(), then gives whatever it knows
+ * with vmmap_set_vmcoreinfo(), vmmap_set_symbol(), vmmap_set_value() and
+ * vmmap_set_reg() before vmmap_load().
+ *
+ * Conventions: every address is a 64-bit value whatever the host or target;
+ * ranges are [start, last] with an inclusive last address, so the top of the
+ * address space fits.  Functions that can fail return a vmmap_status and
+ * leave a message in the context (vmmap_errmsg()).  The library never prints
+ * except through the formatting functions, which write to a FILE * given by
+ * the caller.  A context is not thread-safe; separate contexts are
+ * independent.
+ */
+#ifndef VMMAP_H
+#define VMMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef uint64_t vmmap_addr_t;
+#define VMMAP_ADDR_MAX UINT64_MAX
+
+/** Deepest paging hierarchy of any supported mode (arm64 LPA2 4K: 5). */
+#define VMMAP_MAX_LEVELS 6
+
+typedef enum vmmap_status {
+	VMMAP_OK = 0,
+	VMMAP_ERR_NOMEM,	/**< out of memory */
+	VMMAP_ERR_ARG,		/**< bad argument or option from the caller */
+	VMMAP_ERR_IO,		/**< the memory source failed to read */
+	VMMAP_ERR_NODATA,	/**< memory not in the source (filtered out, beyond RAM) */
+	VMMAP_ERR_FORMAT,	/**< not a dump, or a corrupt one */
+	VMMAP_ERR_NOTSUP,	/**< unsupported architecture, mode or format */
+	VMMAP_ERR_NOINFO,	/**< information needed for the layout is missing */
+	VMMAP_ERR_INVALID,	/**< invalid page-table entry or inconsistent data */
+	VMMAP_ERR_NOTMAPPED,	/**< address not mapped (vmmap_vtop()) */
+	VMMAP_ERR_LIMIT,	/**< a safety bound was reached */
+	VMMAP_ERR_STOP,		/**< a callback asked to stop the walk */
+} vmmap_status;
+
+struct vmmap_ctx;
+
+/** Create a context; NULL when out of memory. */
+struct vmmap_ctx *vmmap_new(void);
+/** Free a context and release its memory source. NULL is allowed. */
+void vmmap_free(struct vmmap_ctx *ctx);
+/** The message of the last error set in @p ctx ("" if none). */
+const char *vmmap_errmsg(const struct vmmap_ctx *ctx);
+/** Human name of a status code. */
+const char *vmmap_strstatus(vmmap_status status);
+
+/**
+ * Set the error of @p ctx and return @p status.  A message already set is
+ * kept after the new one ("new: old"), so callers add context on the way out.
+ * For memory adapters and front ends.
+ */
+vmmap_status vmmap_set_error(struct vmmap_ctx *ctx, vmmap_status status,
+			     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/** Forget the error message. */
+void vmmap_clear_error(struct vmmap_ctx *ctx);
+
+/* ---- Memory interface ----------------------------------------------- */
+
+struct vmmap_mem_ops {
+	/**
+	 * Read @p len bytes of physical memory at @p paddr.  Return VMMAP_OK,
+	 * VMMAP_ERR_NODATA when the source does not hold that memory (filtered
+	 * out of the dump, beyond RAM), or VMMAP_ERR_IO.  A detail may be set
+	 * with vmmap_set_error(ctx, ...).  Required.
+	 */
+	vmmap_status (*read_phys)(struct vmmap_ctx *ctx, void *data,
+				  vmmap_addr_t paddr, void *buf, size_t len);
+	/**
+	 * Optional: read kernel-virtual memory by the source's own means
+	 * (a debugger's memory, /proc/kcore).  The library only uses it when
+	 * it has no translation of its own yet.
+	 */
+	vmmap_status (*read_virt)(struct vmmap_ctx *ctx, void *data,
+				  vmmap_addr_t vaddr, void *buf, size_t len);
+	/** Optional: called once from vmmap_free() or when replaced. */
+	void (*release)(void *data);
+};
+
+/** Use @p ops / @p data as the memory source (replacing any earlier one). */
+vmmap_status vmmap_set_mem(struct vmmap_ctx *ctx,
+			   const struct vmmap_mem_ops *ops, void *data);
+
+/**
+ * Open a dump file read-only and use it as the memory source: ELF vmcores,
+ * kdump-compressed files (also makedumpfile's flattened format as QEMU's
+ * dump-guest-memory writes it), through libkdumpfile where it can.
+ * Takes VMCOREINFO and the architecture from the file when it has them.
+ */
+vmmap_status vmmap_open_dump(struct vmmap_ctx *ctx, const char *path);
+
+/**
+ * Read the running kernel through /proc/kcore (@p path NULL: the default),
+ * read-only; VMCOREINFO from its note or /sys/kernel/vmcoreinfo.  Needs
+ * root (CAP_SYS_RAWIO); the error says what blocks it (no CONFIG_PROC_KCORE,
+ * a container's mask, lockdown).  vmmap_open_dump() comes here too when
+ * given a kcore.  A live walk is not atomic: tables can change under it.
+ */
+vmmap_status vmmap_open_kcore(struct vmmap_ctx *ctx, const char *path);
+
+/* ---- What the caller knows ------------------------------------------ */
+
+/** Parse VMCOREINFO text ("KEY=value" lines); later calls add to it. */
+vmmap_status vmmap_set_vmcoreinfo(struct vmmap_ctx *ctx,
+				  const char *text, size_t len);
+/** Target architecture: "x86_64", "aarch64", "s390x", "arm" (or aliases). */
+vmmap_status vmmap_set_arch(struct vmmap_ctx *ctx, const char *name);
+/** Address of a kernel symbol (from a vmlinux, System.map, a debugger). */
+vmmap_status vmmap_set_symbol(struct vmmap_ctx *ctx, const char *name,
+			      vmmap_addr_t addr);
+/**
+ * A layout value another tool already knows ("page_offset_base",
+ * "vmalloc_base", "phys_base", "kaslr_offset", ...).  Used as a cross-check:
+ * a disagreement with vmmap's own result becomes a warning.
+ */
+vmmap_status vmmap_set_value(struct vmmap_ctx *ctx, const char *name,
+			     uint64_t value);
+/** A CPU register of a live target ("cr3", "cr4", "ttbr1_el1", "tcr_el1"). */
+vmmap_status vmmap_set_reg(struct vmmap_ctx *ctx, const char *name,
+			   uint64_t value);
+/** Read symbols from a vmlinux (ELF .symtab) or a System.map text file. */
+vmmap_status vmmap_load_symbols(struct vmmap_ctx *ctx, const char *path);
+
+/**
+ * The VMCOREINFO keys the library may use, NULL-terminated: for front ends
+ * that can only look keys up one at a time (crash's pc->read_vmcoreinfo).
+ */
+const char *const *vmmap_vmcoreinfo_keys(void);
+
+/**
+ * Find the kernel's own VMCOREINFO ELF note in physical memory
+ * [@p first, @p end) (0, 0: the whole of the source's memory, or its first
+ * 4 GiB) and use it, for sources that carry none (a live guest, a dump of a
+ * kernel without QEMU's fw_cfg).  VMMAP_ERR_NOINFO if there is none.
+ */
+vmmap_status vmmap_find_vmcoreinfo(struct vmmap_ctx *ctx, vmmap_addr_t first,
+				   vmmap_addr_t end);
+
+/**
+ * A kernel symbol's runtime address, from what was given (symbols, a
+ * vmlinux or System.map with the KASLR offset applied) or VMCOREINFO.
+ */
+vmmap_status vmmap_symbol_lookup(const struct vmmap_ctx *ctx, const char *name,
+				 vmmap_addr_t *addr_ret);
+
+/** Look up what was given: a VMCOREINFO key ("SYMBOL(init_top_pgt)"). */
+const char *vmmap_vmcoreinfo_get(const struct vmmap_ctx *ctx, const char *key);
+
+/**
+ * Resolve the architecture, paging mode, page-table root and layout.
+ * Must succeed before vmmap_walk() and vmmap_vtop().
+ */
+vmmap_status vmmap_load(struct vmmap_ctx *ctx);
+
+/* ---- Results -------------------------------------------------------- */
+
+/** Architecture name of the loaded context ("x86_64", ...). */
+const char *vmmap_arch_name(const struct vmmap_ctx *ctx);
+
+/** One layout parameter, e.g. { "page_offset_base", 0xffff..., "walk" }. */
+struct vmmap_param {
+	const char *name;
+	uint64_t value;
+	/** Where the value came from: "vmcoreinfo", "walk", "symbol",
+	 * "register", "default", "derived", "user". */
+	const char *source;
+};
+size_t vmmap_param_count(const struct vmmap_ctx *ctx);
+const struct vmmap_param *vmmap_param_get(const struct vmmap_ctx *ctx,
+					  size_t i);
+/** VMMAP_OK and the value, or VMMAP_ERR_NOINFO. */
+vmmap_status vmmap_param_lookup(const struct vmmap_ctx *ctx, const char *name,
+				uint64_t *value_ret);
+
+/** Warnings found while loading (disagreements, guesses). */
+size_t vmmap_warning_count(const struct vmmap_ctx *ctx);
+const char *vmmap_warning_get(const struct vmmap_ctx *ctx, size_t i);
+
+/** A region of the kernel's documented layout. */
+struct vmmap_region {
+	vmmap_addr_t start, last;
+	const char *id;		/**< short id for selection: "directmap" */
+	const char *name;	/**< label: "direct map" */
+	bool hole;		/**< an unused hole of the layout */
+	/** The table and ptdump formats print at most this many lines of
+	 * the region unless asked for all (0: no limit).  The kernel's ptdump
+	 * does this for the ESPfix stacks, which repeat a few pages
+	 * thousands of times. */
+	unsigned max_lines;
+};
+size_t vmmap_region_count(const struct vmmap_ctx *ctx);
+const struct vmmap_region *vmmap_region_get(const struct vmmap_ctx *ctx,
+					    size_t i);
+/** The region containing @p addr (never NULL after vmmap_load()). */
+const struct vmmap_region *vmmap_region_of(const struct vmmap_ctx *ctx,
+					   vmmap_addr_t addr);
+
+enum vmmap_range_kind {
+	VMMAP_RANGE_HOLE,	/**< not mapped */
+	VMMAP_RANGE_MAPPED,	/**< mapped by leaf entries */
+	VMMAP_RANGE_UNREADABLE,	/**< a table that maps it is not in the dump */
+	VMMAP_RANGE_INVALID,	/**< an invalid entry maps it */
+};
+
+struct vmmap_range {
+	vmmap_addr_t start, last;	/**< inclusive */
+	enum vmmap_range_kind kind;
+	/** MAPPED: physical address of @c start.  UNREADABLE: physical
+	 * address of the table that could not be read.  INVALID: 0. */
+	vmmap_addr_t phys;
+	uint64_t page_size;	/**< bytes mapped by one leaf entry */
+	int level;		/**< level of the leaf/hole entry, 0 = root */
+	/** Arch attribute bits of the leaf entries as stored. */
+	uint64_t prot;
+	/** The same bits, with permissions made effective across levels. */
+	uint64_t eff;
+	/** Every page maps one and the same physical page. */
+	bool alias;
+	/** UNREADABLE: why (VMMAP_ERR_NODATA for filtered, VMMAP_ERR_IO);
+	 * INVALID: the raw entry is in @c entry. */
+	vmmap_status err;
+	uint64_t entry;
+	const struct vmmap_region *region;
+};
+
+/** Flags for vmmap_walk(). */
+#define VMMAP_WALK_RAW		0x1	/**< do not merge leaves */
+#define VMMAP_WALK_NOHOLES	0x2	/**< do not report holes */
+#define VMMAP_WALK_NOSPLIT	0x4	/**< do not split at region bounds */
+/** With VMMAP_WALK_RAW: still merge identical entries that map one and the
+ * same page (KASAN's early shadow, which the kernel's ptdump also prints as
+ * one line per run of such entries). */
+#define VMMAP_WALK_ALIASES	0x8
+
+/** Return VMMAP_OK to go on; anything else stops the walk and is returned. */
+typedef vmmap_status vmmap_range_fn(void *arg, const struct vmmap_range *r);
+
+/**
+ * Report every range overlapping [@p first, @p last] in address order,
+ * clipped to it.  Ranges of the same kind, page size and attributes whose
+ * physical addresses continue (or all alias one page) are merged, and split
+ * where a region of the layout ends, unless @p flags say otherwise.
+ * Unreadable or invalid tables are reported as ranges, not errors; the
+ * return value is an error only when nothing sensible can go on.
+ */
+vmmap_status vmmap_walk(struct vmmap_ctx *ctx, vmmap_addr_t first,
+			vmmap_addr_t last, unsigned flags,
+			vmmap_range_fn *fn, void *arg);
+
+/** One level of a translation. */
+struct vmmap_vtop_level {
+	const char *name;	/**< "pgd", "pud", ... */
+	vmmap_addr_t table;	/**< physical address of the table */
+	unsigned index;
+	vmmap_addr_t entry_addr;
+	uint64_t entry;
+};
+
+struct vmmap_vtop {
+	vmmap_addr_t vaddr, paddr;
+	uint64_t page_size;
+	uint64_t prot, eff;
+	int nlevels;		/**< levels visited, the last one the leaf */
+	struct vmmap_vtop_level levels[VMMAP_MAX_LEVELS];
+};
+
+/**
+ * Translate one virtual address, recording every level.  VMMAP_ERR_NOTMAPPED
+ * (levels filled up to the empty entry) when not mapped.
+ */
+vmmap_status vmmap_vtop(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
+			struct vmmap_vtop *ret);
+
+/** Read kernel-virtual memory through the walked tables. */
+vmmap_status vmmap_read_virt(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
+			     void *buf, size_t len);
+
+/**
+ * Names of the attributes set in @p r (effective permissions), e.g.
+ * "present" "RW" "GLB" "NX"; returns how many were stored (at most @p max).
+ */
+size_t vmmap_flag_names(const struct vmmap_ctx *ctx,
+			const struct vmmap_range *r, const char **names,
+			size_t max);
+
+/* ---- Commands shared by every front end ------------------------------ */
+
+enum vmmap_format {
+	VMMAP_FMT_TABLE,
+	VMMAP_FMT_PTDUMP,
+	VMMAP_FMT_JSON,
+};
+
+/** Options common to vmmap-dump, the crash command and the GDB command. */
+struct vmmap_opts {
+	enum vmmap_format format;
+	bool layout;		/**< --layout: parameters only */
+	bool stats;		/**< --stats */
+	bool raw;		/**< --raw: do not merge */
+	bool no_holes;		/**< --no-holes */
+	bool all;		/**< --all: no per-region line limit */
+	const char *region;	/**< --region ID */
+	bool have_range;
+	vmmap_addr_t range_first, range_last;	/**< --range A-B */
+	bool have_vtop;
+	vmmap_addr_t vtop_addr;	/**< --vtop ADDR */
+	const char *vmcoreinfo;	/**< --vmcoreinfo FILE */
+	const char *symbols;	/**< --vmlinux / --symbols FILE */
+	const char *arch;	/**< --arch NAME */
+	const char *dump;	/**< positional: the dump file */
+	bool help;
+};
+
+/**
+ * Parse options (argv[0] is the command name) into @p opts.  On a usage
+ * error, returns VMMAP_ERR_ARG with the message in @p ctx.
+ */
+vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc, char **argv,
+			      struct vmmap_opts *opts);
+/** The usage text of the options, for --help / crash's help. */
+void vmmap_print_usage(FILE *fp, const char *prog);
+
+/** Apply --vmcoreinfo/--symbols/--arch of @p opts to @p ctx. */
+vmmap_status vmmap_apply_opts(struct vmmap_ctx *ctx,
+			      const struct vmmap_opts *opts);
+/** Print what @p opts ask for from a loaded context. */
+vmmap_status vmmap_run(struct vmmap_ctx *ctx, const struct vmmap_opts *opts,
+		       FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VMMAP_H */

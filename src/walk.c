@@ -1,0 +1,781 @@
+/*
+ * walk.c - the one page-table walker, the merger and vtop.
+ *
+ * The walker visits every entry of every reachable table, in address order,
+ * and turns each into a run: a leaf, a hole, an unreadable table or an
+ * invalid entry.  Runs flow up through one small buffer per level, merging
+ * on the way, to the output, which splits them at region boundaries and
+ * clips them to what the caller asked for.
+ *
+ * Shared subtrees are memoised: when a table has been walked once and its
+ * whole content came to a few runs, the next entry pointing to the same
+ * table (same level, same inherited permissions) replays those runs instead
+ * of walking again.  That is what keeps KASAN's early shadow (every entry of
+ * a 16 TiB range pointing to one page through the same tables) and hostile
+ * self-referencing tables linear in the number of distinct tables.
+ */
+#include "config.h"
+#include "internal.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PUBLIC __attribute__((visibility("default")))
+
+/* A run: the unit that flows from the walker to the output. */
+struct run {
+	vmmap_addr_t start, last;
+	enum vmmap_range_kind kind;
+	vmmap_addr_t phys;
+	uint64_t page_size;
+	uint64_t prot, eff;
+	uint64_t entry;
+	int level;
+	bool alias;
+	vmmap_status err;
+};
+
+/* A table whose content comes to at most this many runs is memoised: a
+ * last-level table of any content (512 entries: at most 512 runs), and
+ * sparse upper ones.  ESPfix's shared PTE page needs 65. */
+#define MEMO_RUNS 1024
+#define MEMO_SLOTS 8192
+/* Runs kept for all memoised tables; when full the memo starts afresh. */
+#define MEMO_POOL (64 * 1024)
+
+struct memo_ent {
+	vmmap_addr_t table;	/* physical address */
+	uint64_t eff;
+	int level;
+	int nruns;		/* 0: empty slot */
+	uint32_t off;		/* first run in the pool */
+};
+
+struct memo {
+	unsigned mode;		/* the walk flags that shape the runs */
+	size_t used;
+	struct memo_ent ent[MEMO_SLOTS];
+	struct run pool[MEMO_POOL];	/* start/last relative to the table */
+};
+
+/* Per-level collector: the runs of the table being walked at that level. */
+struct runbuf {
+	int n;
+	bool spill;		/* too many runs: pass them up as they come */
+	struct run runs[MEMO_RUNS];
+};
+
+struct walker {
+	struct vmmap_ctx *ctx;
+	const struct pgfmt *f;
+	vmmap_addr_t first, last;
+	unsigned flags;
+	vmmap_range_fn *fn;
+	void *arg;
+	struct runbuf buf[VMMAP_MAX_LEVELS];
+	uint8_t *tbl[VMMAP_MAX_LEVELS];	/* the table being walked, copied */
+	struct run pending;
+	bool have_pending;
+	uint64_t nranges;
+	uint64_t visits;
+	vmmap_status st;
+};
+
+/* Bound on tables walked (memo hits do not count), against hostile tables
+ * whose distinct subtrees multiply: 2^24 tables of 4 KiB are 64 GiB of
+ * page tables, which map 32 TiB in 4 KiB pages -- beyond any real
+ * machine's kernel tables -- and take minutes, not hours, to reach. */
+#define MAX_VISITS (UINT64_C(1) << 24)
+
+void memo_free(struct vmmap_ctx *ctx)
+{
+	free(ctx->memo);
+	ctx->memo = NULL;
+}
+
+static struct memo_ent *memo_slot(struct memo *m, vmmap_addr_t table,
+				  int level, uint64_t eff)
+{
+	uint64_t h = (table >> 9) ^ (table >> 21) ^ (uint64_t)level * 0x9e37 ^
+		     eff * 0x100000001b3ULL;
+
+	h ^= h >> 17;
+	return &m->ent[h % MEMO_SLOTS];
+}
+
+static void memo_store(struct memo *m, struct memo_ent *me,
+		       vmmap_addr_t table, int level, uint64_t eff,
+		       const struct runbuf *b, vmmap_addr_t base)
+{
+	int i;
+
+	if (m->used + b->n > MEMO_POOL) {
+		/* Full: forget everything and start again. */
+		memset(m->ent, 0, sizeof(m->ent));
+		m->used = 0;
+	}
+	me->table = table;
+	me->level = level;
+	me->eff = eff;
+	me->nruns = b->n;
+	me->off = m->used;
+	for (i = 0; i < b->n; i++) {
+		struct run *r = &m->pool[m->used++];
+
+		*r = b->runs[i];
+		r->start -= base;
+		r->last -= base;
+	}
+}
+
+static bool run_is_single_page(const struct run *r)
+{
+	return r->page_size && r->last - r->start + 1 == r->page_size;
+}
+
+/* Can @b, which follows @a, extend it? */
+static bool can_merge(const struct walker *w, const struct run *a,
+		      const struct run *b)
+{
+	uint64_t mask = w->ctx->arch->merge_mask;
+
+	if (w->flags & VMMAP_WALK_RAW) {
+		/* Only identical entries mapping one and the same page. */
+		return (w->flags & VMMAP_WALK_ALIASES) &&
+		       a->last + 1 == b->start &&
+		       a->kind == VMMAP_RANGE_MAPPED &&
+		       b->kind == VMMAP_RANGE_MAPPED && a->phys == b->phys &&
+		       a->page_size == b->page_size && a->level == b->level &&
+		       a->prot == b->prot && a->eff == b->eff &&
+		       (a->alias || run_is_single_page(a)) &&
+		       (b->alias || run_is_single_page(b));
+	}
+	if (a->last + 1 != b->start || a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case VMMAP_RANGE_HOLE:
+		return true;
+	case VMMAP_RANGE_UNREADABLE:
+		return a->err == b->err && a->level == b->level;
+	case VMMAP_RANGE_INVALID:
+		return a->entry == b->entry && a->level == b->level;
+	case VMMAP_RANGE_MAPPED:
+		break;
+	}
+	if (a->page_size != b->page_size || a->level != b->level ||
+	    ((a->prot ^ b->prot) & mask) || ((a->eff ^ b->eff) & mask))
+		return false;
+	if (!a->alias && !b->alias &&
+	    b->phys == a->phys + (a->last - a->start + 1))
+		return true;
+	return b->phys == a->phys && (a->alias || run_is_single_page(a)) &&
+	       (b->alias || run_is_single_page(b));
+}
+
+static void merge_into(struct run *a, const struct run *b)
+{
+	if (a->kind == VMMAP_RANGE_MAPPED && b->phys == a->phys)
+		a->alias = true;
+	a->last = b->last;
+}
+
+/* ---- output: split at regions, clip, hand to the caller ---- */
+
+static void deliver_piece(struct walker *w, const struct run *r,
+			  vmmap_addr_t start, vmmap_addr_t last,
+			  const struct vmmap_region *reg)
+{
+	struct vmmap_range out;
+
+	if (w->st)
+		return;
+	if (r->kind == VMMAP_RANGE_HOLE && (w->flags & VMMAP_WALK_NOHOLES))
+		return;
+	if (++w->nranges > w->ctx->max_ranges) {
+		w->st = vmmap_set_error(w->ctx, VMMAP_ERR_LIMIT,
+			"more than %" PRIu64 " ranges at 0x%" PRIx64
+			": page tables too large or hostile", w->ctx->max_ranges,
+			start);
+		return;
+	}
+	memset(&out, 0, sizeof(out));
+	out.start = start;
+	out.last = last;
+	out.kind = r->kind;
+	out.phys = r->phys;
+	if (r->kind == VMMAP_RANGE_MAPPED && !r->alias)
+		out.phys += start - r->start;
+	out.page_size = r->page_size;
+	out.level = r->level;
+	out.prot = r->prot;
+	out.eff = r->eff;
+	out.alias = r->alias;
+	out.err = r->err;
+	out.entry = r->entry;
+	out.region = reg;
+	w->st = w->fn(w->arg, &out);
+}
+
+static void deliver(struct walker *w, const struct run *r)
+{
+	vmmap_addr_t start = r->start, last = r->last;
+
+	if (start < w->first)
+		start = w->first;
+	if (last > w->last)
+		last = w->last;
+	if (start > last)
+		return;
+	if (w->flags & VMMAP_WALK_NOSPLIT || !w->ctx->nregions) {
+		deliver_piece(w, r, start, last,
+			      w->ctx->nregions ? vmmap_region_of(w->ctx, start)
+					       : NULL);
+		return;
+	}
+	for (;;) {
+		const struct vmmap_region *reg = vmmap_region_of(w->ctx, start);
+		vmmap_addr_t end = reg && reg->last < last ? reg->last : last;
+
+		deliver_piece(w, r, start, end, reg);
+		if (end == last || w->st)
+			return;
+		start = end + 1;
+	}
+}
+
+static void out_push(struct walker *w, const struct run *r)
+{
+	if (w->have_pending && can_merge(w, &w->pending, r)) {
+		merge_into(&w->pending, r);
+		return;
+	}
+	if (w->have_pending)
+		deliver(w, &w->pending);
+	w->pending = *r;
+	w->have_pending = true;
+}
+
+static void out_flush(struct walker *w)
+{
+	if (w->have_pending)
+		deliver(w, &w->pending);
+	w->have_pending = false;
+}
+
+/* ---- run buffers ---- */
+
+static void push(struct walker *w, int level, const struct run *r);
+
+static void buf_spill(struct walker *w, int level)
+{
+	struct runbuf *b = &w->buf[level];
+	int i;
+
+	b->spill = true;
+	for (i = 0; i < b->n; i++)
+		push(w, level - 1, &b->runs[i]);
+	b->n = 0;
+}
+
+/* Add @r to the collector of the table at @level (-1: the output). */
+static void push(struct walker *w, int level, const struct run *r)
+{
+	struct runbuf *b;
+
+	if (level < 0) {
+		out_push(w, r);
+		return;
+	}
+	/* Spilled collectors pass runs straight up: skip them. */
+	while (level >= 0 && w->buf[level].spill)
+		level--;
+	if (level < 0) {
+		out_push(w, r);
+		return;
+	}
+	b = &w->buf[level];
+	if (b->n && can_merge(w, &b->runs[b->n - 1], r)) {
+		merge_into(&b->runs[b->n - 1], r);
+		return;
+	}
+	if (b->n == MEMO_RUNS) {
+		buf_spill(w, level);
+		push(w, level - 1, r);
+		return;
+	}
+	b->runs[b->n++] = *r;
+}
+
+/* ---- the walk ---- */
+
+static void walk_table(struct walker *w, int level, vmmap_addr_t table,
+		       vmmap_addr_t base, uint64_t eff, unsigned first,
+		       unsigned count);
+
+static vmmap_addr_t entry_va(const struct pgfmt *f, int level,
+			     vmmap_addr_t base, unsigned i)
+{
+	vmmap_addr_t va = base + ((vmmap_addr_t)i << f->lv[level].shift);
+
+	return level ? va : va_canonical(f, va);
+}
+
+static vmmap_addr_t entry_span(const struct pgfmt *f, int level)
+{
+	return (vmmap_addr_t)1 << f->lv[level].shift;
+}
+
+static void walk_entry(struct walker *w, int level, vmmap_addr_t va,
+		       uint64_t raw, uint64_t eff)
+{
+	const struct vmmap_arch *arch = w->ctx->arch;
+	const struct pgfmt *f = w->f;
+	struct pte pte;
+	struct run r;
+
+	memset(&pte, 0, sizeof(pte));
+	arch->decode(w->ctx, level, raw, &pte);
+	memset(&r, 0, sizeof(r));
+	r.start = va;
+	r.last = va + (entry_span(f, level) - 1);
+	r.level = level;
+	r.page_size = entry_span(f, level);
+	switch (pte.type) {
+	case PTE_NONE:
+		r.kind = VMMAP_RANGE_HOLE;
+		break;
+	case PTE_INVALID:
+		r.kind = VMMAP_RANGE_INVALID;
+		r.entry = raw;
+		r.err = VMMAP_ERR_INVALID;
+		break;
+	case PTE_LEAF:
+		r.kind = VMMAP_RANGE_MAPPED;
+		r.phys = pte.addr;
+		if (pte.page_size > r.page_size) {
+			/* this entry's part of a larger repeated page */
+			r.phys += va & (pte.page_size - 1);
+			r.page_size = pte.page_size;
+		}
+		r.prot = pte.prot;
+		r.eff = arch->effective(pte.prot, eff);
+		r.entry = raw;
+		break;
+	case PTE_TABLE:
+		if (level + 1 >= f->nlevels) {
+			r.kind = VMMAP_RANGE_INVALID;
+			r.entry = raw;
+			r.err = VMMAP_ERR_INVALID;
+			break;
+		}
+		walk_table(w, level + 1, pte.addr, va,
+			   arch->inherit(eff, level, raw), pte.first, pte.count);
+		return;
+	}
+	push(w, level, &r);
+}
+
+/* A table whose entries outside [first, first + count) do not exist (a
+ * length field in the entry above): the missing ones are holes, and only
+ * the rest is read. */
+static void walk_table(struct walker *w, int level, vmmap_addr_t table,
+		       vmmap_addr_t base, uint64_t eff, unsigned first,
+		       unsigned count)
+{
+	const struct pgfmt *f = w->f;
+	size_t size = pg_table_size(f, level);
+	unsigned n = 1u << f->lv[level].bits, i, lo = 0, hi = n - 1;
+	bool part = count && (first || count < n);
+	vmmap_addr_t span = entry_span(f, level);
+	vmmap_addr_t tlast = base + ((vmmap_addr_t)(n - 1) << f->lv[level].shift)
+			     + (span - 1);
+	const uint8_t *data;
+	struct memo_ent *me = NULL;
+	struct runbuf *b = &w->buf[level];
+	vmmap_status st;
+	bool whole = level > 0 && w->first <= base && tlast <= w->last &&
+		     !part;
+
+	if (w->st)
+		return;
+	if (part) {
+		if (first >= n)
+			first = n - 1;
+		if (count > n - first)
+			count = n - first;
+		table += (vmmap_addr_t)first * f->pte_size;
+		size = (size_t)count * f->pte_size;
+	} else {
+		first = 0;
+		count = n;
+	}
+	if (whole && w->ctx->memo) {
+		me = memo_slot(w->ctx->memo, table, level, eff);
+		if (me->level == level && me->table == table &&
+		    me->eff == eff && me->nruns > 0) {
+			for (i = 0; i < (unsigned)me->nruns; i++) {
+				struct run r = w->ctx->memo->pool[me->off + i];
+
+				r.start += base;
+				r.last += base;
+				push(w, level - 1, &r);
+			}
+			w->ctx->stat_memo_hits++;
+			return;
+		}
+	}
+	if (++w->visits > MAX_VISITS) {
+		w->st = vmmap_set_error(w->ctx, VMMAP_ERR_LIMIT,
+			"more than %" PRIu64 " page tables visited at %s "
+			"table 0x%" PRIx64 ": tables too large or hostile",
+			MAX_VISITS, f->lv[level].name, table);
+		return;
+	}
+
+	st = mem_read_table(w->ctx, table, size, &data);
+	if (!st && !w->tbl[level]) {
+		w->tbl[level] = malloc(pg_table_size(f, level));
+		if (!w->tbl[level])
+			st = VMMAP_ERR_NOMEM;
+	}
+	if (st) {
+		struct run r;
+
+		if (st == VMMAP_ERR_NOMEM) {
+			w->st = set_nomem(w->ctx);
+			return;
+		}
+		/* Reported as a range; the detail would only pile up. */
+		vmmap_clear_error(w->ctx);
+		memset(&r, 0, sizeof(r));
+		r.kind = VMMAP_RANGE_UNREADABLE;
+		r.start = level ? base : va_canonical(f, 0);
+		r.last = tlast;
+		r.phys = table;
+		r.level = level;
+		r.err = st;
+		push(w, level - 1, &r);
+		return;
+	}
+
+	/* Our own copy: walking the children will reuse the cache. */
+	memcpy(w->tbl[level], data, size);
+	data = w->tbl[level];
+
+	/* Clip the entries to the requested range (root: whole space). */
+	if (level > 0) {
+		if (w->first > base)
+			lo = (w->first - base) >> f->lv[level].shift;
+		if (w->last < tlast)
+			hi = (w->last - base) >> f->lv[level].shift;
+	}
+
+	b->n = 0;
+	b->spill = false;
+	for (i = lo; i <= hi && !w->st; i++) {
+		vmmap_addr_t va = entry_va(f, level, base, i);
+
+		if (level == 0) {
+			if (va + (span - 1) < w->first || va > w->last)
+				continue;
+			/* The gap of non-canonical addresses is a hole. */
+			if (f->ext == VA_SIGN && i == n / 2) {
+				struct run gap = { 0 };
+
+				gap.kind = VMMAP_RANGE_HOLE;
+				gap.start = va_canonical(f, 0) +
+					    ((vmmap_addr_t)1 << (pg_va_bits(f) - 1));
+				gap.last = va - 1;
+				push(w, level, &gap);
+			}
+		}
+		if (i < first || i - first >= count) {
+			struct run none = { 0 };
+
+			none.kind = VMMAP_RANGE_HOLE;
+			none.start = va;
+			none.last = va + (span - 1);
+			none.level = level;
+			push(w, level, &none);
+			continue;
+		}
+		walk_entry(w, level, va, mem_get_pte(f, data, i - first), eff);
+	}
+	if (w->st)
+		return;
+
+	if (b->spill)
+		return;
+	if (whole && w->ctx->memo && me && b->n > 0)
+		memo_store(w->ctx->memo, me, table, level, eff, b, base);
+	/* Pass the collected runs up (pushing to the levels above never
+	 * touches this level's collector). */
+	for (i = 0; i < (unsigned)b->n; i++)
+		push(w, level - 1, &b->runs[i]);
+	b->n = 0;
+}
+
+vmmap_addr_t va_canonical(const struct pgfmt *f, vmmap_addr_t va)
+{
+	unsigned bits = pg_va_bits(f);
+	vmmap_addr_t high;
+
+	if (bits >= 64)
+		return va;
+	high = ~(vmmap_addr_t)0 << bits;
+	switch (f->ext) {
+	case VA_SIGN:
+		return (va & ((vmmap_addr_t)1 << (bits - 1))) ? va | high
+							     : va & ~high;
+	case VA_ONES:
+		return va | high;
+	case VA_ZERO:
+		break;
+	}
+	return va & ~high;
+}
+
+/* The part of the 64-bit space the tables describe: [lo, hi]. */
+static void walked_space(const struct pgfmt *f, vmmap_addr_t *lo,
+			 vmmap_addr_t *hi)
+{
+	unsigned bits = pg_va_bits(f);
+	vmmap_addr_t top = bits >= 64 ? VMMAP_ADDR_MAX
+				      : ((vmmap_addr_t)1 << bits) - 1;
+
+	*lo = 0;
+	*hi = f->ext == VA_ZERO ? top : VMMAP_ADDR_MAX;
+	if (f->ext == VA_ONES)
+		*lo = ~top;
+}
+
+vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
+			   vmmap_addr_t last, unsigned flags,
+			   vmmap_range_fn *fn, void *arg)
+{
+	struct walker *w;
+	vmmap_addr_t lo, hi;
+	vmmap_status st;
+	unsigned mode = flags & (VMMAP_WALK_RAW | VMMAP_WALK_ALIASES);
+
+	if (first > last)
+		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
+				       "empty range 0x%" PRIx64 "-0x%" PRIx64,
+				       first, last);
+	if (!ctx->memo || ctx->memo->mode != mode) {
+		memo_free(ctx);
+		ctx->memo = calloc(1, sizeof(*ctx->memo));
+		if (!ctx->memo)
+			return set_nomem(ctx);
+		ctx->memo->mode = mode;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return set_nomem(ctx);
+	w->ctx = ctx;
+	w->f = &ctx->fmt;
+	w->first = first;
+	w->last = last;
+	w->flags = flags;
+	w->fn = fn;
+	w->arg = arg;
+
+	walked_space(w->f, &lo, &hi);
+	if (lo > 0 && first < lo) {
+		/* Below a TTBR1-style space: not described by these tables. */
+		struct run r = { 0 };
+
+		r.kind = VMMAP_RANGE_HOLE;
+		r.start = 0;
+		r.last = lo - 1;
+		out_push(w, &r);
+	}
+	if (first <= hi && last >= lo) {
+		/* Root unreadable is fatal: nothing sensible can follow. */
+		const uint8_t *data;
+
+		st = mem_read_table(ctx, w->f->root, pg_table_size(w->f, 0),
+				    &data);
+		if (st) {
+			st = vmmap_set_error(ctx, st,
+				"cannot read the root table (%s) at physical 0x%"
+				PRIx64, w->f->lv[0].name, w->f->root);
+			free(w);
+			return st;
+		}
+		walk_table(w, 0, w->f->root, 0, ctx->arch->eff_init, 0, 0);
+	}
+	if (!w->st && hi < VMMAP_ADDR_MAX && last > hi) {
+		struct run r = { 0 };
+
+		r.kind = VMMAP_RANGE_HOLE;
+		r.start = hi + 1;
+		r.last = VMMAP_ADDR_MAX;
+		out_push(w, &r);
+	}
+	if (!w->st)
+		out_flush(w);
+	st = w->st;
+	for (int l = 0; l < VMMAP_MAX_LEVELS; l++)
+		free(w->tbl[l]);
+	free(w);
+	return st == VMMAP_ERR_STOP ? VMMAP_OK : st;
+}
+
+PUBLIC vmmap_status vmmap_walk(struct vmmap_ctx *ctx, vmmap_addr_t first,
+			       vmmap_addr_t last, unsigned flags,
+			       vmmap_range_fn *fn, void *arg)
+{
+	if (!ctx->loaded)
+		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
+				       "vmmap_walk() before vmmap_load()");
+	return walk_internal(ctx, first, last, flags, fn, arg);
+}
+
+/* ---- vtop ---- */
+
+vmmap_status vtop_internal(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
+			   struct vmmap_vtop *ret)
+{
+	const struct pgfmt *f = &ctx->fmt;
+	const struct vmmap_arch *arch = ctx->arch;
+	vmmap_addr_t table = f->root, lo, hi;
+	uint64_t eff = arch->eff_init;
+	unsigned first = 0, count = 0;
+	int level;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->vaddr = vaddr;
+	walked_space(f, &lo, &hi);
+	if (vaddr < lo || vaddr > hi || va_canonical(f, vaddr) != vaddr)
+		return vmmap_set_error(ctx, VMMAP_ERR_NOTMAPPED,
+			"0x%" PRIx64 " is outside the translated address space",
+			vaddr);
+	for (level = 0; level < f->nlevels; level++) {
+		const struct pg_level *l = &f->lv[level];
+		unsigned idx = (vaddr >> l->shift) & ((1u << l->bits) - 1);
+		struct vmmap_vtop_level *out = &ret->levels[level];
+		const uint8_t *data;
+		struct pte pte = { 0 };
+		vmmap_status st;
+		uint64_t raw;
+
+		out->name = l->name;
+		out->table = table;
+		out->index = idx;
+		out->entry_addr = table + (vmmap_addr_t)idx * f->pte_size;
+		ret->nlevels = level + 1;
+		if (count && (idx < first || idx - first >= count))
+			return vmmap_set_error(ctx, VMMAP_ERR_NOTMAPPED,
+				"0x%" PRIx64 " is not mapped (%s index %u is "
+				"outside the table's entries %u-%u)", vaddr,
+				l->name, idx, first, first + count - 1);
+		/* a table with a length field: only its entries are read */
+		if (!count || count > (1u << l->bits) - first) {
+			first = 0;
+			count = 1u << l->bits;
+		}
+		st = mem_read_table(ctx, table + (vmmap_addr_t)first *
+				    f->pte_size, (size_t)count * f->pte_size,
+				    &data);
+		if (st)
+			return vmmap_set_error(ctx, st,
+				"0x%" PRIx64 ": %s table at physical 0x%" PRIx64
+				" is %s", vaddr, l->name, table,
+				st == VMMAP_ERR_NODATA ? "not in the dump"
+						       : "unreadable");
+		raw = mem_get_pte(f, data, idx - first);
+		out->entry = raw;
+		memset(&pte, 0, sizeof(pte));
+		arch->decode(ctx, level, raw, &pte);
+		switch (pte.type) {
+		case PTE_NONE:
+			return vmmap_set_error(ctx, VMMAP_ERR_NOTMAPPED,
+				"0x%" PRIx64 " is not mapped (%s entry %u is "
+				"empty: 0x%" PRIx64 ")", vaddr, l->name, idx,
+				raw);
+		case PTE_INVALID:
+			return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+				"0x%" PRIx64 ": invalid %s entry %u: 0x%" PRIx64,
+				vaddr, l->name, idx, raw);
+		case PTE_LEAF:
+			ret->page_size = (uint64_t)1 << l->shift;
+			if (pte.page_size > ret->page_size)
+				ret->page_size = pte.page_size;
+			ret->paddr = pte.addr + (vaddr & (ret->page_size - 1));
+			ret->prot = pte.prot;
+			ret->eff = arch->effective(pte.prot, eff);
+			return VMMAP_OK;
+		case PTE_TABLE:
+			eff = arch->inherit(eff, level, raw);
+			table = pte.addr;
+			first = pte.first;
+			count = pte.count;
+			break;
+		}
+	}
+	return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+			       "0x%" PRIx64 ": table entry at the last level",
+			       vaddr);
+}
+
+PUBLIC vmmap_status vmmap_vtop(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
+			       struct vmmap_vtop *ret)
+{
+	if (!ctx->loaded)
+		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
+				       "vmmap_vtop() before vmmap_load()");
+	return vtop_internal(ctx, vaddr, ret);
+}
+
+PUBLIC vmmap_status vmmap_read_virt(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
+				    void *buf, size_t len)
+{
+	if (!ctx->loaded)
+		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
+				       "vmmap_read_virt() before vmmap_load()");
+	return virt_read(ctx, vaddr, buf, len);
+}
+
+vmmap_status virt_read(struct vmmap_ctx *ctx, vmmap_addr_t vaddr, void *buf,
+		       size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		struct vmmap_vtop t;
+		vmmap_status st = vtop_internal(ctx, vaddr, &t);
+		size_t chunk;
+
+		if (st)
+			return st;
+		chunk = t.page_size - (vaddr & (t.page_size - 1));
+		if (chunk > len)
+			chunk = len;
+		st = mem_read_phys(ctx, t.paddr, p, chunk);
+		if (st)
+			return vmmap_set_error(ctx, st,
+				"reading virtual 0x%" PRIx64 " (physical 0x%"
+				PRIx64 ")", vaddr, t.paddr);
+		p += chunk;
+		vaddr += chunk;
+		len -= chunk;
+	}
+	return VMMAP_OK;
+}
+
+PUBLIC size_t vmmap_flag_names(const struct vmmap_ctx *ctx,
+			       const struct vmmap_range *r, const char **names,
+			       size_t max)
+{
+	const struct flagname *fl;
+	size_t n = 0;
+
+	if (r->kind != VMMAP_RANGE_MAPPED || !ctx->arch)
+		return 0;
+	for (fl = ctx->arch->flags; fl && fl->name; fl++)
+		if ((r->eff & fl->mask) == fl->val && n < max)
+			names[n++] = fl->name;
+	return n;
+}

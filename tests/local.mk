@@ -1,0 +1,72 @@
+# Tests: `make check`.  Each test is a script or program; exit 77 = skipped
+# (said loudly in its log), as automake's parallel harness counts it.
+
+check_PROGRAMS += tests/vmmap-synth
+tests_vmmap_synth_SOURCES = tests/vmmap-synth.c
+tests_vmmap_synth_LDADD = src/libvmmap-core.la
+
+SYNTH_TESTS = \
+	tests/synth/x86_64-synth-basic.pt \
+	tests/synth/x86_64-synth-selfref.pt \
+	tests/synth/x86_64-synth-kasan.pt \
+	tests/synth/x86_64-synth-cr3.pt \
+	tests/synth/x86_64-synth-v4.pt \
+	tests/synth/aarch64-6.1-va48-4k.pt \
+	tests/synth/aarch64-6.1-va48-4k-regs.pt \
+	tests/synth/aarch64-6.1-va52on48-64k.pt \
+	tests/synth/aarch64-6.1-va47-16k.pt \
+	tests/synth/aarch64-6.9-va52-4k-lpa2.pt \
+	tests/synth/aarch64-6.1-va39-4k.pt \
+	tests/synth/aarch64-5.10-va42-64k.pt \
+	tests/synth/aarch64-5.10-va52on48-64k.pt \
+	tests/synth/aarch64-6.12-va36-16k.pt \
+	tests/synth/aarch64-6.6-va48-16k.pt \
+	tests/synth/aarch64-6.12-va52on47-16k.pt \
+	tests/synth/aarch64-6.12-va52on47-16k-norange.pt \
+	tests/synth/arm-6.1-2level.pt \
+	tests/synth/arm-6.1-lpae.pt \
+	tests/synth/s390x-6.1-r3-edat.pt \
+	tests/synth/s390x-6.1-r2-tftl.pt \
+	tests/synth/s390x-synth-r1.pt
+
+TEST_EXTENSIONS = .pt .sh
+PT_LOG_COMPILER = $(srcdir)/tests/run-synth
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
+	export top_srcdir top_builddir; \
+	READCMP=tests/dump/readcmp READALL=tests/dump/readall \
+	MKKDUMP=tests/dump/mkkdump; export READCMP READALL MKKDUMP;
+
+TESTS += $(SYNTH_TESTS)
+EXTRA_DIST += $(SYNTH_TESTS) $(SYNTH_TESTS:.pt=.expect) tests/run-synth
+
+# Real dumps of real kernels (testdata/vmcores): vmmap against the guest's
+# own truth and against crash and libaddrxlat.
+check_PROGRAMS += tests/addrxlat-oracle
+tests_addrxlat_oracle_SOURCES = testdata/addrxlat-oracle.c
+# The oracle is libaddrxlat's, not our code: no sanitizers (libkdumpfile
+# 0.5.1 leaks a small buffer on ELF files, which LeakSanitizer reports).
+tests_addrxlat_oracle_CFLAGS = $(WARN_CFLAGS) $(KDUMPFILE_CFLAGS)
+tests_addrxlat_oracle_LDFLAGS =
+tests_addrxlat_oracle_LDADD = $(KDUMPFILE_LIBS) -laddrxlat
+
+TRUTH_TESTS = tests/truth/check-x86_64 tests/truth/check-aarch64 \
+	tests/truth/check-s390x \
+	tests/truth/check-arm tests/truth/check-drgn tests/truth/check-ptdump
+TESTS += $(TRUTH_TESTS)
+EXTRA_DIST += $(TRUTH_TESTS) tests/truth/common.py
+
+# Bad input: truncated, corrupt, foreign files; a root beyond RAM.
+TESTS += tests/cli/bad-input.sh
+EXTRA_DIST += tests/cli/bad-input.sh
+
+# The corpus itself: every dump opens, says its architecture and release,
+# has VMCOREINFO (or is listed as lacking it), and its truth files parse.
+TESTS += tests/corpus/check-corpus
+EXTRA_DIST += tests/corpus/check-corpus
+
+include $(srcdir)/tests/dump/local.mk
+
+# /proc/kcore: vmmap-dump inside a QEMU guest against a dump of it
+TESTS += tests/kcore/live-x86_64
+EXTRA_DIST += tests/kcore/live-x86_64
