@@ -935,12 +935,38 @@ static enum dump_kind detect(const uint8_t *magic, size_t n)
 	return KIND_UNKNOWN;
 }
 
+/*
+ * libkdumpfile 0.5.1 to 0.5.4 corrupt their page cache when a read fails
+ * after the cache has filled (1,024 pages): a failed read (an excluded
+ * page of a filtered kdump file, a page that does not decompress) discards
+ * an entry whose data buffer came from the wrong partition, later re-reads
+ * fail ("Decompresion failed") and a memmove writes through NULL.  Fixed
+ * upstream by commit e63dab4 ("cache: Get data buffer before adjusting
+ * ghost partition size", January 2024, first in 0.5.5); introduced by
+ * 487a804 (0.5.1).  Only kdump-compressed files fail reads through that
+ * cache (ELF's "Page not found" is decided before it), so with those
+ * versions our own kdump reader serves them.
+ */
+#if KDUMPFILE_VERSION >= KDUMPFILE_MKVER(0, 5, 1) && \
+	KDUMPFILE_VERSION < KDUMPFILE_MKVER(0, 5, 5)
+#define KDF_CACHE_BUG 1
+#else
+#define KDF_CACHE_BUG 0
+#endif
+
+bool dump_kdf_cache_bug(void)
+{
+	return KDF_CACHE_BUG;
+}
+
 /* A kdump-compressed file: libkdumpfile if it reads it right, else ours. */
 static vmmap_status open_kdump(struct vmmap_ctx *ctx, int fd, const char *path)
 {
 	struct dump_hints h;
 	vmmap_status st;
 
+	if (KDF_CACHE_BUG)
+		return diskdump_open(ctx, fd, path);
 	/* Our checks first: they name what is wrong with a bad file. */
 	st = diskdump_probe(ctx, fd, path, &h);
 	if (st)

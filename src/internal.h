@@ -262,6 +262,9 @@ vmmap_addr_t va_canonical(const struct pgfmt *f, vmmap_addr_t va);
  * duplicate of it; the caller keeps (and closes) @fd. */
 vmmap_status diskdump_open(struct vmmap_ctx *ctx, int fd, const char *path);
 vmmap_status kdumpfile_open(struct vmmap_ctx *ctx, int fd, const char *path);
+/* Does the libkdumpfile we are built with corrupt its page cache on a
+ * failed read (0.5.1-0.5.4)?  Then kdump files bypass it. */
+bool dump_kdf_cache_bug(void);
 /* ELF vmcores without libkdumpfile (used when it fails on a sound file). */
 vmmap_status elf_open(struct vmmap_ctx *ctx, int fd, const char *path);
 /* The running kernel through /proc/kcore (kcore.c); @path NULL: the

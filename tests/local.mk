@@ -35,7 +35,8 @@ AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
 	export top_srcdir top_builddir; \
 	READCMP=tests/dump/readcmp READALL=tests/dump/readall \
-	MKKDUMP=tests/dump/mkkdump; export READCMP READALL MKKDUMP;
+	MKKDUMP=tests/dump/mkkdump CACHESTRESS=tests/dump/cachestress; \
+	export READCMP READALL MKKDUMP CACHESTRESS;
 
 TESTS += $(SYNTH_TESTS)
 EXTRA_DIST += $(SYNTH_TESTS) $(SYNTH_TESTS:.pt=.expect) tests/run-synth
