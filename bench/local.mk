@@ -8,7 +8,7 @@ bench_ptfloor_LDADD = src/libvmmap-core.la $(KDUMPFILE_LIBS)
 CLEANFILES += bench/ptfloor bench/bigmap
 EXTRA_DIST += bench/run bench/README.md
 
-bench: bench/ptfloor$(EXEEXT) bench/bigmap$(EXEEXT) src/vmmap-dump$(EXEEXT)
+bench: bench/ptfloor$(EXEEXT) bench/bigmap$(EXEEXT) cli/vmmap-dump$(EXEEXT)
 	$(srcdir)/bench/run $(abs_top_builddir) $(abs_top_srcdir)/testdata/vmcores
 	for g in 1 16 64; do bench/bigmap $$g; done
 .PHONY: bench

@@ -3,7 +3,7 @@
 # nonzero exit (not a signal), in bounded time.  Damaged copies are made in
 # a temp dir; the corpus is only read.
 set -u
-VMMAP="$top_builddir/src/vmmap-dump"
+VMMAP="$top_builddir/cli/vmmap-dump"
 CORPUS="$top_srcdir/testdata/vmcores/x86_64-6.1-4l-kaslr"
 [ -x "$VMMAP" ] || { echo "SKIP: $VMMAP not built"; exit 77; }
 [ -f "$CORPUS/vmcore" ] || { echo "SKIP: no corpus dump $CORPUS/vmcore"; exit 77; }

@@ -25,7 +25,7 @@ BUILDDIR = os.path.abspath(os.environ.get('top_builddir', '.'))
 VMCORES = os.path.join(SRCDIR, 'testdata', 'vmcores')
 SCRIPT = os.path.join(BUILDDIR, 'plugins', 'gdb', 'vmmap-gdb.py')
 MODDIR = os.path.join(BUILDDIR, 'plugins', 'gdb', '.libs')
-VMMAP_DUMP = os.path.join(BUILDDIR, 'src', 'vmmap-dump')
+VMMAP_DUMP = os.path.join(BUILDDIR, 'cli', 'vmmap-dump')
 CACHE = os.environ.get('VMMAP_CORPUS_CACHE', '/var/cache/vmmap-corpus')
 GDB = os.environ.get('GDB', 'gdb')
 
