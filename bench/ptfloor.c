@@ -14,7 +14,7 @@
  * flattened format).
  */
 #include "config.h"
-#include "internal.h"
+#include "core/core.h"
 
 #include <fcntl.h>
 #include <inttypes.h>

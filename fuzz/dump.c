@@ -3,11 +3,11 @@
  * vmcore, kdump-compressed, flattened).  It is opened through a memfd as
  * vmmap-dump would open it, loaded, walked (bounded) and translated.  A
  * kdump-compressed or flattened file is also opened by our own reader
- * alone (diskdump_open), which vmmap_open_dump() skips when libkdumpfile
+ * alone (SOURCE_OWN_KDUMP), which vmmap_open_dump() skips when libkdumpfile
  * reads the file.
  */
 #include "config.h"
-#include "internal.h"
+#include "source/source.h"
 #include "common.h"
 
 #include <stdio.h>
@@ -25,7 +25,7 @@ static void run(int fd, const char *path, bool ours)
 	/* Do not let a hostile file keep the harness busy for long. */
 	ctx->max_ranges = 4 * FUZZ_MAX_RANGES;
 	if (ours) {
-		st = diskdump_open(ctx, fd, path);
+		st = source_open_route(ctx, path, SOURCE_OWN_KDUMP);
 	} else {
 		st = vmmap_open_dump(ctx, path);
 	}

@@ -34,7 +34,7 @@ FUZZ_LIBSRC = $(filter %.c,$(src_libvmmap_core_la_SOURCES))
 fuzz/fuzz-dump fuzz/fuzz-tables: fuzz/fuzz-%: $(top_srcdir)/fuzz/%.c \
 		$(top_srcdir)/fuzz/common.h \
 		$(addprefix $(top_srcdir)/,$(FUZZ_LIBSRC)) \
-		$(top_srcdir)/src/internal.h $(top_srcdir)/src/vmmap.h config.h
+		$(addprefix $(top_srcdir)/,$(filter %.h,$(src_libvmmap_core_la_SOURCES))) config.h
 	@$(MKDIR_P) fuzz
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(top_srcdir)/fuzz/$*.c \
 		$(addprefix $(top_srcdir)/,$(FUZZ_LIBSRC)) $(FUZZ_LIBS)

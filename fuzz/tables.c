@@ -16,7 +16,7 @@
  * fuzz/mkseeds.py makes seeds of it from tests/synth/ *.pt.
  */
 #include "config.h"
-#include "internal.h"
+#include "core/core.h"
 #include "common.h"
 
 #include <stdlib.h>

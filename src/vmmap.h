@@ -106,6 +106,18 @@ struct vmmap_mem_ops {
 				  vmmap_addr_t vaddr, void *buf, size_t len);
 	/** Optional: called once from vmmap_free() or when replaced. */
 	void (*release)(void *data);
+	/**
+	 * Optional: the end (exclusive) of the physical memory the source
+	 * holds, in @p end_ret; false when it cannot say.  Bounds the scan for
+	 * a VMCOREINFO note and the searches of the layout code.
+	 */
+	bool (*phys_end)(void *data, vmmap_addr_t *end_ret);
+	/**
+	 * Optional: the first physical address >= @p paddr whose bytes the
+	 * source holds (@p paddr itself if it holds that one), VMMAP_ADDR_MAX
+	 * if none: lets scans skip what a dump does not have.
+	 */
+	vmmap_addr_t (*next_data)(void *data, vmmap_addr_t paddr);
 };
 
 /** Use @p ops / @p data as the memory source (replacing any earlier one). */
@@ -157,6 +169,13 @@ vmmap_status vmmap_load_symbols(struct vmmap_ctx *ctx, const char *path);
  * that can only look keys up one at a time (crash's pc->read_vmcoreinfo).
  */
 const char *const *vmmap_vmcoreinfo_keys(void);
+
+/**
+ * The kernel symbols the library may look up, NULL-terminated: front ends
+ * that know symbols (crash, GDB with a vmlinux) give these with
+ * vmmap_set_symbol() rather than every symbol they have.
+ */
+const char *const *vmmap_symbol_names(void);
 
 /**
  * Find the kernel's own VMCOREINFO ELF note in physical memory

@@ -10,7 +10,7 @@
  * pgtable.h of the kernel versions named next to each rule.
  */
 #include "config.h"
-#include "internal.h"
+#include "arch/arch.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -1248,10 +1248,40 @@ static vmmap_status init_aarch64(struct vmmap_ctx *ctx)
 
 static const char *const aliases_aarch64[] = { "arm64", "AArch64", NULL };
 
+/* arch/arm64/kernel/crash_core.c (vmcore_info.c since v6.9):
+ * NUMBER(VA_BITS) and NUMBER(kimage_voffset) since v4.12,
+ * NUMBER(TCR_EL1_T1SZ) since v5.13; SYMBOL(swapper_pg_dir) is generic
+ * (x86_64 and riscv64 write it too), so only with VA_BITS. */
+static const char *const marks_aarch64[] = {
+	"NUMBER(kimage_voffset)", "NUMBER(TCR_EL1_T1SZ)",
+	"SYMBOL(swapper_pg_dir)+NUMBER(VA_BITS)", NULL,
+};
+
+static const char *const keys_aarch64[] = {
+	"OSRELEASE", "PAGESIZE", "KERNELOFFSET", "KERNELPACMASK",
+	"NUMBER(VA_BITS)", "NUMBER(kimage_voffset)", "NUMBER(PHYS_OFFSET)",
+	"NUMBER(TCR_EL1_T1SZ)", "NUMBER(MODULES_VADDR)", "NUMBER(MODULES_END)",
+	"NUMBER(VMALLOC_START)", "NUMBER(VMALLOC_END)",
+	"NUMBER(VMEMMAP_START)", "NUMBER(VMEMMAP_END)", NULL,
+};
+
+static const char *const symbols_aarch64[] = {
+	"swapper_pg_dir", "memstart_addr", "kimage_voffset", "vabits_actual",
+	"kasan_early_shadow_page", NULL,
+};
+
 const struct vmmap_arch vmmap_arch_aarch64 = {
 	.name = "aarch64",
 	.aliases = aliases_aarch64,
 	.elf_machine = 183,	/* EM_AARCH64 */
+	.elf_bits = 64,
+	.vmcoreinfo_marks = marks_aarch64,
+	/* QEMU 7.2 names no machine in the kdump files of arm64 guests and
+	 * writes them in 64 KiB blocks (target/arm/arch_dump.c). */
+	.qemu_unnamed_bits = 64,
+	.qemu_unnamed_block_size = 65536,
+	.vmcoreinfo_keys = keys_aarch64,
+	.symbols = symbols_aarch64,
 	.init = init_aarch64,
 	.decode = decode_aarch64,
 	.inherit = inherit_aarch64,

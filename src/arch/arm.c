@@ -17,7 +17,7 @@
  * Documentation/arm/memory.rst and the headers named next to each constant.
  */
 #include "config.h"
-#include "internal.h"
+#include "arch/arch.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -770,10 +770,30 @@ static vmmap_status init_arm(struct vmmap_ctx *ctx)
 static const char *const aliases_arm[] = { "armv7l", "armhf", "arm32", "ARM",
 					   NULL };
 
+/* arch/arm/kernel/machine_kexec.c: CONFIG_ARM_LPAE=y, with LPAE only. */
+static const char *const marks_arm[] = { "CONFIG_ARM_LPAE", NULL };
+
+static const char *const keys_arm[] = {
+	"OSRELEASE", "CONFIG_ARM_LPAE", "NUMBER(PHYS_OFFSET)",
+	"SYMBOL(mem_map)", "SYMBOL(contig_page_data)", NULL,
+};
+
+static const char *const symbols_arm[] = {
+	"_text", "_end", "high_memory", "__pv_phys_pfn_offset",
+	"pkmap_page_table", NULL,
+};
+
 const struct vmmap_arch vmmap_arch_arm = {
 	.name = "arm",
 	.aliases = aliases_arm,
+	.uname_prefix = "arm",
 	.elf_machine = 40,	/* EM_ARM */
+	.elf_bits = 32,
+	.vmcoreinfo_marks = marks_arm,
+	/* QEMU 7.2 names no machine in the kdump files of arm guests. */
+	.qemu_unnamed_bits = 32,
+	.vmcoreinfo_keys = keys_arm,
+	.symbols = symbols_arm,
 	.init = init_arm,
 	.decode = decode_arm,
 	.inherit = inherit_arm,

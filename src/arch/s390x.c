@@ -13,7 +13,7 @@
  * layout, 4 TiB) is the usual case for small machines.
  */
 #include "config.h"
-#include "internal.h"
+#include "arch/arch.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -725,12 +725,51 @@ static vmmap_status init_s390x(struct vmmap_ctx *ctx)
 	return st;
 }
 
+/* The kernel keeps its VMCOREINFO note's physical address in the lowcore
+ * at 0xe0c (struct lowcore.vmcore_info, arch/s390/include/asm/lowcore.h:
+ * "do not change", as kdump and the stand-alone dumpers read it). */
+static bool vmcoreinfo_note_s390x(struct vmmap_ctx *ctx,
+				  vmmap_addr_t *paddr_ret)
+{
+	uint8_t b[8];
+	uint64_t v = 0;
+	int i;
+
+	if (mem_read_phys(ctx, 0xe0c, b, sizeof(b)) != VMMAP_OK) {
+		vmmap_clear_error(ctx);
+		return false;
+	}
+	for (i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	*paddr_ret = v;
+	return v != 0;
+}
+
 static const char *const aliases_s390x[] = { "s390", "S390X", NULL };
+
+/* arch/s390/kernel/machine_kexec.c (crash_dump.c): SYMBOL(lowcore_ptr)
+ * since v4.x, SAMODE31/EAMODE31 since v5.13, NUMBER(sdma) in older ones. */
+static const char *const marks_s390x[] = {
+	"SYMBOL(lowcore_ptr)", "NUMBER(sdma)", "SAMODE31", NULL,
+};
+
+static const char *const keys_s390x[] = {
+	"KERNELOFFSET", "KERNELOFFPHYS", "IDENTITYBASE", "SAMODE31",
+	"EAMODE31", "PAGESIZE", "LENGTH(lowcore_ptr)", "SIZE(page)",
+	"NUMBER(MAX_PHYSMEM_BITS)", "NUMBER(SECTION_SIZE_BITS)",
+	"NUMBER(sdma)", "NUMBER(edma)", "NUMBER(VMALLOC_START)",
+	"SYMBOL(high_memory)", "SYMBOL(vmemmap)", NULL,
+};
 
 const struct vmmap_arch vmmap_arch_s390x = {
 	.name = "s390x",
 	.aliases = aliases_s390x,
 	.elf_machine = 22,	/* EM_S390 */
+	.elf_bits = 64,
+	.vmcoreinfo_marks = marks_s390x,
+	.vmcoreinfo_keys = keys_s390x,
+	.symbols = var_names,
+	.vmcoreinfo_note = vmcoreinfo_note_s390x,
 	.init = init_s390x,
 	.decode = decode_s390x,
 	.inherit = inherit_s390x,

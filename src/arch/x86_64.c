@@ -6,7 +6,7 @@
  * page tables") and the v6.1 headers named next to each constant.
  */
 #include "config.h"
-#include "internal.h"
+#include "arch/arch.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -719,10 +719,33 @@ static vmmap_status init_x86_64(struct vmmap_ctx *ctx)
 static const char *const aliases_x86_64[] = { "x86-64", "amd64", "X86_64",
 					      NULL };
 
+/* arch/x86/kernel/crash_core_64.c (machine_kexec_64.c before v5.x):
+ * SYMBOL(init_top_pgt) since v4.13, SYMBOL(init_level4_pgt) before it,
+ * NUMBER(pgtable_l5_enabled) since v4.17. */
+static const char *const marks_x86_64[] = {
+	"SYMBOL(init_top_pgt)", "SYMBOL(init_level4_pgt)",
+	"NUMBER(pgtable_l5_enabled)", NULL,
+};
+
+static const char *const keys_x86_64[] = {
+	"KERNELOFFSET", "NUMBER(phys_base)", "NUMBER(pgtable_l5_enabled)",
+	"NUMBER(KERNEL_IMAGE_SIZE)", "NUMBER(sme_mask)", NULL,
+};
+
+static const char *const symbols_x86_64[] = {
+	"init_top_pgt", "init_level4_pgt", "page_offset_base", "vmalloc_base",
+	"vmemmap_base", "phys_base", "efi_mm", "kasan_early_shadow_page",
+	"init_espfix_ap", "__x64_sys_modify_ldt", NULL,
+};
+
 const struct vmmap_arch vmmap_arch_x86_64 = {
 	.name = "x86_64",
 	.aliases = aliases_x86_64,
 	.elf_machine = 62,	/* EM_X86_64 */
+	.elf_bits = 64,
+	.vmcoreinfo_marks = marks_x86_64,
+	.vmcoreinfo_keys = keys_x86_64,
+	.symbols = symbols_x86_64,
 	.init = init_x86_64,
 	.decode = decode_x86_64,
 	.inherit = inherit_x86_64,

@@ -19,7 +19,7 @@
  * The first character of a decoded name is the symbol type.
  */
 #include "config.h"
-#include "internal.h"
+#include "core/core.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

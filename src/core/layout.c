@@ -1,6 +1,6 @@
 /* layout.c - regions of the documented layout and ptdump markers. */
 #include "config.h"
-#include "internal.h"
+#include "core/core.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -178,78 +178,5 @@ vmmap_status marker_add(struct vmmap_ctx *ctx, vmmap_addr_t addr,
 	ctx->markers[j].addr = addr;
 	ctx->markers[j].name = name;
 	ctx->nmarkers++;
-	return VMMAP_OK;
-}
-
-/* ---- loading ---- */
-
-/* The architecture from what VMCOREINFO names: each arch's
- * arch_crash_save_vmcoreinfo() writes symbols only it has. */
-static const char *arch_from_vmcoreinfo(const struct vmmap_ctx *ctx)
-{
-	if (kv_get(&ctx->vmcoreinfo, "SYMBOL(init_top_pgt)") ||
-	    kv_get(&ctx->vmcoreinfo, "SYMBOL(init_level4_pgt)") ||
-	    kv_get(&ctx->vmcoreinfo, "NUMBER(pgtable_l5_enabled)"))
-		return "x86_64";
-	if (kv_get(&ctx->vmcoreinfo, "NUMBER(kimage_voffset)") ||
-	    kv_get(&ctx->vmcoreinfo, "NUMBER(TCR_EL1_T1SZ)"))
-		return "aarch64";
-	if (kv_get(&ctx->vmcoreinfo, "SYMBOL(lowcore_ptr)"))
-		return "s390x";
-	return NULL;
-}
-
-static void reset_results(struct vmmap_ctx *ctx)
-{
-	size_t i;
-
-	for (i = 0; i < ctx->nwarnings; i++)
-		free(ctx->warnings[i]);
-	ctx->nwarnings = 0;
-	ctx->nparams = 0;
-	ctx->nregions = 0;
-	ctx->nmarkers = 0;
-	ctx->markers_done = false;
-	free(ctx->archdata);
-	ctx->archdata = NULL;
-	memset(&ctx->fmt, 0, sizeof(ctx->fmt));
-	ctx->loaded = false;
-	ctx->arch = NULL;
-}
-
-PUBLIC vmmap_status vmmap_load(struct vmmap_ctx *ctx)
-{
-	const char *name = ctx->arch_hint;
-	const struct vmmap_arch *arch;
-	vmmap_status st;
-
-	reset_results(ctx);
-	memo_free(ctx);
-	if (!ctx->mem_ops)
-		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
-				       "no memory source (no dump opened)");
-	if (!name)
-		name = arch_from_vmcoreinfo(ctx);
-	if (!name)
-		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
-			"cannot tell the architecture: the dump names none "
-			"and VMCOREINFO is %s (give --arch)",
-			ctx->vmcoreinfo.n ? "not conclusive" : "missing");
-	arch = arch_by_name(name);
-	if (!arch)
-		return vmmap_set_error(ctx, VMMAP_ERR_NOTSUP,
-				       "architecture '%s' is not supported",
-				       name);
-	if (!ctx->vmcoreinfo.n && !ctx->regs.n)
-		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
-			"no VMCOREINFO in the dump (give --vmcoreinfo FILE)");
-	ctx->arch = arch;
-	st = arch->init(ctx);
-	if (st) {
-		st = vmmap_set_error(ctx, st, "%s layout", arch->name);
-		ctx->arch = NULL;
-		return st;
-	}
-	ctx->loaded = true;
 	return VMMAP_OK;
 }

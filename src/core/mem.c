@@ -1,6 +1,6 @@
 /* mem.c - the one way into memory: physical reads and a table cache. */
 #include "config.h"
-#include "internal.h"
+#include "core/core.h"
 
 #include <endian.h>
 #include <inttypes.h>
@@ -18,6 +18,19 @@ vmmap_status mem_read_phys(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 				       "physical 0x%" PRIx64 "+%zu wraps around",
 				       paddr, len);
 	return ctx->mem_ops->read_phys(ctx, ctx->mem_data, paddr, buf, len);
+}
+
+bool mem_phys_end(const struct vmmap_ctx *ctx, vmmap_addr_t *end_ret)
+{
+	return ctx->mem_ops && ctx->mem_ops->phys_end &&
+	       ctx->mem_ops->phys_end(ctx->mem_data, end_ret);
+}
+
+vmmap_addr_t mem_next_data(const struct vmmap_ctx *ctx, vmmap_addr_t addr)
+{
+	if (!ctx->mem_ops || !ctx->mem_ops->next_data)
+		return addr;
+	return ctx->mem_ops->next_data(ctx->mem_data, addr);
 }
 
 void mem_cache_clear(struct vmmap_ctx *ctx)

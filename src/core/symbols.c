@@ -1,6 +1,10 @@
-/* symbols.c - kernel symbols from a vmlinux (ELF .symtab) or System.map. */
+/*
+ * symbols.c - kernel symbols from a vmlinux (ELF .symtab) or System.map.
+ * Every symbol is kept (the store is hashed): the layout code of each
+ * architecture looks up its own, and labels want the rest.
+ */
 #include "config.h"
-#include "internal.h"
+#include "core/core.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,28 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* The symbols the layout code can use.  Only these are kept: a vmlinux
- * has 100,000 more. */
-static const char *const wanted[] = {
-	"init_top_pgt", "swapper_pg_dir", "init_mm", "page_offset_base",
-	"vmalloc_base", "vmemmap_base", "phys_base", "_text", "_stext",
-	"_etext", "_sdata", "_edata", "_end", "memstart_addr",
-	"kimage_voffset", "vabits_actual", "kasan_early_shadow_page",
-	"high_memory", "vmcoreinfo_note", "init_level4_pgt", "lowcore_ptr",
-	"efi_mm", "init_espfix_ap", "__x64_sys_modify_ldt",
-	NULL,
-};
-
-static bool is_wanted(const char *name)
-{
-	size_t i;
-
-	for (i = 0; wanted[i]; i++)
-		if (!strcmp(wanted[i], name))
-			return true;
-	return false;
-}
 
 /* Link-time addresses move by the KASLR offset at boot. */
 static uint64_t kaslr_slide(const struct vmmap_ctx *ctx)
@@ -73,7 +55,7 @@ static vmmap_status load_elf(struct vmmap_ctx *ctx, int fd, const char *path)
 			if (!gelf_getsym(data, i, &sym))
 				continue;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (!name || !is_wanted(name))
+			if (!name || !*name)
 				continue;
 			st = vmmap_set_symbol(ctx, name, sym.st_value + slide);
 			found++;
@@ -100,10 +82,8 @@ static vmmap_status load_system_map(struct vmmap_ctx *ctx, FILE *f,
 		if (sscanf(line, "%" SCNx64 " %c %255s", &addr, &type, name) != 3)
 			return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
 				"%s:%zu: not a System.map line", path, lines);
-		if (is_wanted(name)) {
-			st = vmmap_set_symbol(ctx, name, addr + slide);
-			found++;
-		}
+		st = vmmap_set_symbol(ctx, name, addr + slide);
+		found++;
 	}
 	if (!st && !found)
 		st = vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
@@ -111,7 +91,8 @@ static vmmap_status load_system_map(struct vmmap_ctx *ctx, FILE *f,
 	return st;
 }
 
-vmmap_status symbols_load(struct vmmap_ctx *ctx, const char *path)
+__attribute__((visibility("default")))
+vmmap_status vmmap_load_symbols(struct vmmap_ctx *ctx, const char *path)
 {
 	unsigned char magic[4];
 	vmmap_status st;

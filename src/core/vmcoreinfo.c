@@ -1,8 +1,13 @@
-/* vmcoreinfo.c - VMCOREINFO text: "KEY=value" lines the kernel writes. */
+/*
+ * vmcoreinfo.c - VMCOREINFO: the "KEY=value" lines the kernel writes
+ * (kernel/vmcore_info.c, arch_crash_save_vmcoreinfo()), their parsing, and
+ * the search for the kernel's own note in memory for dumps without one.
+ */
 #include "config.h"
-#include "internal.h"
+#include "core/core.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,25 +93,13 @@ bool vmci_hex(const struct vmmap_ctx *ctx, const char *key,
 	return parse_u64(kv_get(&ctx->vmcoreinfo, key), 16, value_ret);
 }
 
-/* Every key an arch's init may read; keep in step with src/arch/ *.c. */
-static const char *const keys[] = {
+
+/* The keys the core reads itself; each architecture declares its own
+ * (struct vmmap_arch.vmcoreinfo_keys), the registry makes the union. */
+const char *const vmci_core_keys[] = {
 	"OSRELEASE", "PAGESIZE", "KERNELOFFSET", "CRASHTIME",
-	/* x86_64: arch/x86/kernel/machine_kexec_64.c */
-	"SYMBOL(init_top_pgt)", "NUMBER(phys_base)",
-	"NUMBER(pgtable_l5_enabled)", "NUMBER(KERNEL_IMAGE_SIZE)",
-	"NUMBER(sme_mask)",
-	/* aarch64: arch/arm64/kernel/crash_core.c */
-	"SYMBOL(swapper_pg_dir)", "NUMBER(VA_BITS)", "NUMBER(kimage_voffset)",
-	"NUMBER(PHYS_OFFSET)", "NUMBER(TCR_EL1_T1SZ)", "KERNELPACMASK",
-	"NUMBER(MODULES_VADDR)", "NUMBER(MODULES_END)",
-	"NUMBER(VMALLOC_START)", "NUMBER(VMALLOC_END)",
-	"NUMBER(VMEMMAP_START)", "NUMBER(VMEMMAP_END)",
-	/* s390x */
-	"SYMBOL(lowcore_ptr)", "SYMBOL(high_memory)", "NUMBER(sdma)",
-	"NUMBER(edma)",
-	/* arm */
-	"SYMBOL(_stext)", "SYMBOL(mem_map)", "SYMBOL(contig_page_data)",
-	/* kallsyms, v6.0+: kernel/vmcore_info.c */
+	/* the dump's kallsyms, v6.0+: kernel/vmcore_info.c
+	 * (kernel/crash_core.c before v6.9) */
 	"SYMBOL(kallsyms_names)", "SYMBOL(kallsyms_num_syms)",
 	"SYMBOL(kallsyms_token_table)", "SYMBOL(kallsyms_token_index)",
 	"SYMBOL(kallsyms_offsets)", "SYMBOL(kallsyms_relative_base)",
@@ -114,7 +107,163 @@ static const char *const keys[] = {
 	NULL,
 };
 
-PUBLIC const char *const *vmmap_vmcoreinfo_keys(void)
+/* Symbols every architecture's layout may look up. */
+const char *const core_symbol_names[] = {
+	"_text", "_stext", "_etext", "_sdata", "_edata", "_end", "init_mm",
+	"vmcoreinfo_note", "swapper_pg_dir",
+	NULL,
+};
+
+/* ---- VMCOREINFO scan ------------------------------------------------------ */
+
+#define VMCI_NAME	"VMCOREINFO"
+#define VMCI_NAMESZ	11	/* with its NUL */
+#define VMCI_DESC_OFF	24	/* Elf_Nhdr (12) + name padded to 4 (12) */
+#define VMCI_MAX_DESC	65536
+#define SCAN_PAGE	4096
+#define SCAN_BUDGET	(UINT64_C(16) << 20)	/* pages */
+#define SCAN_MAX_MISSES	(UINT64_C(1) << 20)	/* pages */
+#define SCAN_DEFAULT_END (UINT64_C(4) << 30)
+
+static uint32_t rd32(const uint8_t *p, bool be)
 {
-	return keys;
+	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		    (uint32_t)p[2] << 8 | p[3]
+		  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+		    (uint32_t)p[1] << 8 | p[0];
+}
+
+/* Is there a VMCOREINFO note header at @p (byte order @be)? */
+static uint32_t note_at(const uint8_t *p, bool be)
+{
+	uint32_t descsz;
+
+	if (rd32(p, be) != VMCI_NAMESZ || rd32(p + 8, be) != 0 ||
+	    memcmp(p + 12, VMCI_NAME, VMCI_NAMESZ))
+		return 0;
+	descsz = rd32(p + 4, be);
+	return descsz <= VMCI_MAX_DESC ? descsz : 0;
+}
+
+/* A note header at physical @addr with @descsz bytes: a valid VMCOREINFO
+ * (it has OSRELEASE=)?  Then use it. */
+static bool try_note(struct vmmap_ctx *ctx, uint64_t addr, uint32_t descsz)
+{
+	char *desc = malloc(descsz + 1);
+	bool ok = false;
+
+	if (!desc)
+		return false;
+	if (mem_read_phys(ctx, addr + VMCI_DESC_OFF, desc, descsz) == VMMAP_OK) {
+		size_t len = strnlen(desc, descsz);
+
+		desc[len] = '\0';
+		if (strstr(desc, "OSRELEASE=") &&
+		    vmmap_set_vmcoreinfo(ctx, desc, len) == VMMAP_OK)
+			ok = true;
+	}
+	free(desc);
+	return ok;
+}
+
+static bool scan_page(struct vmmap_ctx *ctx, const uint8_t *page,
+		      uint64_t addr)
+{
+	size_t i;
+
+	/* The note is 4-byte aligned; since Linux 4.13 it is page-aligned
+	 * (alloc_pages_exact()), before that a static array. */
+	for (i = 0; i + VMCI_DESC_OFF <= SCAN_PAGE; i += 4) {
+		uint32_t descsz;
+
+		if (page[i + 12] != 'V')
+			continue;
+		descsz = note_at(page + i, false);
+		if (!descsz)
+			descsz = note_at(page + i, true);
+		if (descsz && try_note(ctx, addr + i, descsz))
+			return true;
+	}
+	return false;
+}
+
+/* A note where the architecture says it is (either byte order). */
+static bool try_note_at(struct vmmap_ctx *ctx, uint64_t addr)
+{
+	uint8_t buf[VMCI_DESC_OFF];
+	uint32_t descsz;
+
+	if (!addr || addr % 4 ||
+	    mem_read_phys(ctx, addr, buf, sizeof(buf)) != VMMAP_OK)
+		return false;
+	descsz = note_at(buf, false);
+	if (!descsz)
+		descsz = note_at(buf, true);
+	return descsz && try_note(ctx, addr, descsz);
+}
+
+vmmap_status vmci_scan(struct vmmap_ctx *ctx, vmmap_addr_t first,
+		       vmmap_addr_t end, vmmap_addr_t note_addr)
+{
+	/* Errors of the pages read on the way are not the caller's. */
+	char *saved = ctx->errmsg;
+	/* A bound on the work whatever the claimed size: 64 GiB of pages. */
+	uint64_t budget = SCAN_BUDGET, misses = 0;
+	uint8_t *page = malloc(SCAN_PAGE);
+	uint64_t addr;
+	bool found = false;
+
+	if (!page)
+		return set_nomem(ctx);
+	ctx->errmsg = NULL;
+	found = note_addr != VMMAP_ADDR_MAX && try_note_at(ctx, note_addr);
+	for (addr = first & ~(uint64_t)(SCAN_PAGE - 1);
+	     !found && addr < end && addr >= first - first % SCAN_PAGE &&
+	     budget; addr += SCAN_PAGE) {
+		uint64_t next = mem_next_data(ctx, addr);
+
+		/* Skip what the file does not hold (holes, zero-filled
+		 * p_memsz tails): no note is there. */
+		if (next - addr >= SCAN_PAGE) {	/* not in this page */
+			if (next >= end || next < addr)
+				break;
+			addr = (next & ~(uint64_t)(SCAN_PAGE - 1)) - SCAN_PAGE;
+			continue;
+		}
+		budget--;
+		if (mem_read_phys(ctx, addr, page, SCAN_PAGE) == VMMAP_OK) {
+			found = scan_page(ctx, page, addr);
+			misses = 0;
+		} else if (++misses == SCAN_MAX_MISSES) {
+			/* 4 GiB that the source does not hold, in a row: a
+			 * size claimed but not there (the note sits in the
+			 * kernel image, in RAM the dump has). */
+			vmmap_clear_error(ctx);
+			break;
+		}
+		vmmap_clear_error(ctx);
+	}
+	free(page);
+	vmmap_clear_error(ctx);
+	ctx->errmsg = saved;
+	if (!found && !budget)
+		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
+				       "no VMCOREINFO note in the first %" PRIu64
+				       " GiB of physical memory read (from 0x%"
+				       PRIx64 ")", (SCAN_BUDGET * SCAN_PAGE) >> 30,
+				       first);
+	if (!found)
+		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
+				       "no VMCOREINFO note in physical memory "
+				       "0x%" PRIx64 "-0x%" PRIx64, first, end);
+	return VMMAP_OK;
+}
+
+vmmap_status vmci_scan_all(struct vmmap_ctx *ctx, vmmap_addr_t note_addr)
+{
+	vmmap_addr_t end;
+
+	if (!mem_phys_end(ctx, &end))
+		end = SCAN_DEFAULT_END;
+	return vmci_scan(ctx, 0, end, note_addr);
 }

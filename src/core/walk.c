@@ -15,7 +15,7 @@
  * self-referencing tables linear in the number of distinct tables.
  */
 #include "config.h"
-#include "internal.h"
+#include "core/core.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* cmd.c - the options every front end shares, and running them. */
 #include "config.h"
-#include "internal.h"
+#include "output/output.h"
 
 #include <errno.h>
 #include <getopt.h>

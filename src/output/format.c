@@ -5,7 +5,7 @@
  * caller's (stdout, crash's fp, a memory stream for GDB).
  */
 #include "config.h"
-#include "internal.h"
+#include "output/output.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

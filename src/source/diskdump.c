@@ -22,7 +22,7 @@
  * even for a 4 KiB-page guest, and the PFNs follow.
  */
 #include "config.h"
-#include "internal.h"
+#include "source/source.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -1099,22 +1099,21 @@ static void dd_release(void *data)
 	dd_free(data);
 }
 
-static const struct vmmap_mem_ops diskdump_ops = {
-	.read_phys = dd_read_phys,
-	.release = dd_release,
-};
-
-bool diskdump_phys_end(const struct vmmap_ctx *ctx, uint64_t *end_ret)
+static bool dd_phys_end(void *data, vmmap_addr_t *end_ret)
 {
-	const struct diskdump *dd = ctx->mem_data;
+	const struct diskdump *dd = data;
 
-	if (ctx->mem_ops != &diskdump_ops)
-		return false;
 	*end_ret = dd->max_mapnr << dd->block_shift;
 	return true;
 }
 
-static void dd_hints(const struct diskdump *dd, struct dump_hints *h)
+static const struct vmmap_mem_ops diskdump_ops = {
+	.read_phys = dd_read_phys,
+	.release = dd_release,
+	.phys_end = dd_phys_end,
+};
+
+static void dd_hints(const struct diskdump *dd, struct source_hints *h)
 {
 	memset(h, 0, sizeof(*h));
 	memcpy(h->machine, dd->machine, sizeof(h->machine));
@@ -1122,7 +1121,23 @@ static void dd_hints(const struct diskdump *dd, struct dump_hints *h)
 	h->ptr_bits = dd->ptr_bits;
 	h->big_endian = dd->be;
 	h->block_size = dd->block_size;
-	h->phys_end = dd->max_mapnr << dd->block_shift;
+}
+
+vmmap_status diskdump_peek(struct vmmap_ctx *ctx, int fd, const char *path,
+			   struct source_hints *h)
+{
+	struct diskdump *dd = calloc(1, sizeof(*dd));
+	vmmap_status st;
+
+	if (!dd)
+		return set_nomem(ctx);
+	st = src_open(ctx, &dd->src, fd, path);
+	if (!st)
+		st = dd_header(ctx, dd);
+	if (!st)
+		dd_hints(dd, h);
+	dd_free(dd);
+	return st;
 }
 
 static vmmap_status dd_new(struct vmmap_ctx *ctx, int fd, const char *path,
@@ -1140,22 +1155,10 @@ static vmmap_status dd_new(struct vmmap_ctx *ctx, int fd, const char *path,
 	return st;
 }
 
-vmmap_status diskdump_probe(struct vmmap_ctx *ctx, int fd, const char *path,
-			    struct dump_hints *hints_ret)
+vmmap_status diskdump_attach(struct vmmap_ctx *ctx, int fd, const char *path,
+			     struct source_hints *h)
 {
 	struct diskdump *dd;
-	vmmap_status st = dd_new(ctx, fd, path, &dd);
-
-	if (!st)
-		dd_hints(dd, hints_ret);
-	dd_free(dd);
-	return st;
-}
-
-vmmap_status diskdump_open(struct vmmap_ctx *ctx, int fd, const char *path)
-{
-	struct diskdump *dd;
-	struct dump_hints hints;
 	char *vmci = NULL;
 	vmmap_status st;
 
@@ -1184,7 +1187,7 @@ vmmap_status diskdump_open(struct vmmap_ctx *ctx, int fd, const char *path)
 		if (st)
 			goto fail;
 	}
-	dd_hints(dd, &hints);
+	dd_hints(dd, h);
 	st = vmmap_set_mem(ctx, &diskdump_ops, dd);
 	if (st)
 		goto fail;
@@ -1193,16 +1196,73 @@ vmmap_status diskdump_open(struct vmmap_ctx *ctx, int fd, const char *path)
 		st = vmmap_set_vmcoreinfo(ctx, vmci,
 					  strnlen(vmci, dd->vmci_size));
 	free(vmci);
-	/* An unusable note is as good as none: dump_finish() scans memory. */
+	/* An unusable note is as good as none: the open scans memory. */
 	if (st && st != VMMAP_ERR_NOMEM) {
 		vmmap_clear_error(ctx);
 		st = VMMAP_OK;
 	}
-	if (!st)
-		st = dump_finish(ctx, &hints);
 	return st;
 fail:
 	free(vmci);
 	dd_free(dd);
 	return st;
 }
+
+/* ---- the readers ------------------------------------------------------- */
+
+static bool kdump_probe(const uint8_t *head, size_t n)
+{
+	return n >= 8 && !memcmp(head, KDUMP_SIGNATURE, 8);
+}
+
+/*
+ * A kdump-compressed file: ours where libkdumpfile's cache is broken
+ * (kdf_cache_bug()), else libkdumpfile where it reads the file's blocks as
+ * its pages (QEMU writes 64 KiB blocks for arm64 guests, whose PFNs
+ * libkdumpfile would count in pages), else ours; and ours when
+ * libkdumpfile refuses the file, whose errors say what is wrong with it.
+ */
+static vmmap_status kdump_open(struct vmmap_ctx *ctx, int fd, const char *path,
+			       uint64_t size, struct source_hints *h)
+{
+	vmmap_status st;
+
+	if (kdf_cache_bug())
+		return diskdump_attach(ctx, fd, path, h);
+	st = diskdump_peek(ctx, fd, path, h);
+	if (st)
+		return st;
+	st = kdf_attach(ctx, fd, path, h->block_size, 0, h);
+	if (st && st != VMMAP_ERR_NOMEM) {
+		vmmap_clear_error(ctx);
+		st = diskdump_attach(ctx, fd, path, h);
+	}
+	return st;
+}
+
+const struct source_reader source_kdump = {
+	.name = "kdump-compressed",
+	.probe = kdump_probe,
+	.open = kdump_open,
+};
+
+static bool flat_probe(const uint8_t *head, size_t n)
+{
+	return n >= 13 && !memcmp(head, FLAT_SIGNATURE, 13);
+}
+
+/* makedumpfile's flattened format (QEMU's kdump-* output): libkdumpfile
+ * reads it right since 0.5.5; before, ours. */
+static vmmap_status flat_open(struct vmmap_ctx *ctx, int fd, const char *path,
+			      uint64_t size, struct source_hints *h)
+{
+	if (!kdf_cache_bug() && kdf_reads_flattened())
+		return kdump_open(ctx, fd, path, size, h);
+	return diskdump_attach(ctx, fd, path, h);
+}
+
+const struct source_reader source_flat = {
+	.name = "flattened",
+	.probe = flat_probe,
+	.open = flat_open,
+};

@@ -25,7 +25,7 @@
  * size is the size of the kernel's address space, so nothing is mapped.
  */
 #include "config.h"
-#include "internal.h"
+#include "source/source.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -391,7 +391,7 @@ static vmmap_status note_vmcoreinfo(struct vmmap_ctx *ctx, Elf *elf,
 }
 
 static vmmap_status read_headers(struct vmmap_ctx *ctx, struct kcore *k,
-				 unsigned *machine_ret)
+				 struct arch_clues *clues)
 {
 	Elf *elf;
 	GElf_Ehdr eh;
@@ -412,7 +412,8 @@ static vmmap_status read_headers(struct vmmap_ctx *ctx, struct kcore *k,
 				     "file (ELF type %u)", k->path, eh.e_type);
 		goto out;
 	}
-	*machine_ret = eh.e_machine;
+	clues->elf_machine = eh.e_machine;
+	clues->ptr_bits = gelf_getclass(elf) == ELFCLASS64 ? 64 : 32;
 	k->segs = calloc(phnum ? phnum : 1, sizeof(*k->segs));
 	if (!k->segs) {
 		st = set_nomem(ctx);
@@ -452,23 +453,21 @@ static vmmap_status sysfs_vmcoreinfo(struct vmmap_ctx *ctx)
 	if (n != 2 || !size || paddr + size < paddr)
 		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO, "%s: no "
 				       "\"address size\" line", SYS_VMCOREINFO);
-	return dump_find_vmcoreinfo_range(ctx, paddr, paddr + size);
+	return vmci_scan(ctx, paddr, paddr + size, VMMAP_ADDR_MAX);
 }
 
 /* The architecture from e_machine and the release from uname(2), unless
  * the user or VMCOREINFO already said. */
-static vmmap_status set_hints(struct vmmap_ctx *ctx, unsigned machine)
+static vmmap_status set_hints(struct vmmap_ctx *ctx,
+			      const struct arch_clues *clues)
 {
-	const struct vmmap_arch *a = arch_by_elf_machine(machine);
 	struct utsname u;
+	char buf[32];
 	vmmap_status st;
 
 	if (!ctx->arch_hint) {
-		if (!a)
-			return vmmap_set_error(ctx, VMMAP_ERR_NOTSUP, "%s: "
-					       "unsupported ELF machine %u",
-					       KCORE_PATH, machine);
-		st = vmmap_set_arch(ctx, a->name);
+		st = vmmap_set_arch(ctx, arch_detect(ctx, clues, buf,
+						     sizeof(buf)));
 		if (st)
 			return st;
 	}
@@ -495,11 +494,12 @@ bool kcore_is_kcore(const char *path)
 vmmap_status kcore_open(struct vmmap_ctx *ctx, const char *path)
 {
 	struct kcore *k;
-	unsigned machine = 0;
+	struct arch_clues clues;
 	vmmap_status st;
 
 	if (!path)
 		path = KCORE_PATH;
+	memset(&clues, 0, sizeof(clues));
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return set_nomem(ctx);
@@ -516,7 +516,7 @@ vmmap_status kcore_open(struct vmmap_ctx *ctx, const char *path)
 	}
 	st = check_not_masked(ctx, k->fd, path);
 	if (!st)
-		st = read_headers(ctx, k, &machine);
+		st = read_headers(ctx, k, &clues);
 	if (st)
 		goto fail;
 	st = vmmap_set_mem(ctx, &kcore_ops, k);
@@ -534,7 +534,7 @@ vmmap_status kcore_open(struct vmmap_ctx *ctx, const char *path)
 		if (st)
 			return st;
 	}
-	return set_hints(ctx, machine);
+	return set_hints(ctx, &clues);
 fail:
 	kcore_release(k);
 	return st;

@@ -15,7 +15,7 @@
  * A crash is a crash: the caller sees the signal.
  */
 #include "config.h"
-#include "internal.h"
+#include "source/source.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -30,20 +30,13 @@ static struct vmmap_ctx *open_route(const char *spec)
 {
 	struct vmmap_ctx *ctx = vmmap_new();
 	vmmap_status st;
-	int fd;
 
 	if (!ctx)
 		return NULL;
 	if (!strncmp(spec, "kdf:", 4) || !strncmp(spec, "own:", 4)) {
-		fd = open(spec + 4, O_RDONLY);
-		if (fd < 0) {
-			perror(spec + 4);
-			vmmap_free(ctx);
-			return NULL;
-		}
-		st = spec[0] == 'k' ? kdumpfile_open(ctx, fd, spec + 4)
-				    : diskdump_open(ctx, fd, spec + 4);
-		close(fd);
+		st = source_open_route(ctx, spec + 4,
+				       spec[0] == 'k' ? SOURCE_LIBKDUMPFILE
+						      : SOURCE_OWN_KDUMP);
 	} else {
 		st = vmmap_open_dump(ctx, strncmp(spec, "auto:", 5) ? spec
 								     : spec + 5);
@@ -67,7 +60,7 @@ int main(int argc, char **argv)
 	int a = 1;
 
 	if (argc == 2 && !strcmp(argv[1], "--bypassed"))
-		return dump_kdf_cache_bug() ? 0 : 1;
+		return kdf_cache_bug() ? 0 : 1;
 	if (a + 1 < argc && !strcmp(argv[a], "--pages")) {
 		want = strtoul(argv[a + 1], NULL, 0);
 		a += 2;
@@ -87,7 +80,7 @@ int main(int argc, char **argv)
 	probe = open_route(!strncmp(spec, "kdf:", 4) || !strncmp(spec, "own:", 4)
 			   ? spec + 4 : !strncmp(spec, "auto:", 5) ? spec + 5
 			   : spec);
-	if (!probe || !dump_phys_end(probe, &end))
+	if (!probe || !mem_phys_end(probe, &end))
 		return 2;
 	for (p = 0; p < end / PAGE && (got < want || absent == UINT64_MAX);
 	     p++) {
@@ -139,7 +132,7 @@ int main(int argc, char **argv)
 	vmmap_free(ctx);
 	free(pfn);
 	free(first);
-	if (bad && !strncmp(spec, "kdf:", 4) && dump_kdf_cache_bug())
+	if (bad && !strncmp(spec, "kdf:", 4) && kdf_cache_bug())
 		return 3;
 	return bad ? 1 : 0;
 }

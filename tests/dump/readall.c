@@ -10,7 +10,7 @@
  * page read failed otherwise (the first message is printed).
  */
 #include "config.h"
-#include "internal.h"
+#include "source/source.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -35,14 +35,7 @@ int main(int argc, char **argv)
 	if (!ctx || !buf)
 		return 2;
 	if (!strncmp(argv[1], "own:", 4)) {
-		int fd = open(argv[1] + 4, O_RDONLY);
-
-		if (fd < 0) {
-			perror(argv[1] + 4);
-			return 1;
-		}
-		st = diskdump_open(ctx, fd, argv[1] + 4);
-		close(fd);
+		st = source_open_route(ctx, argv[1] + 4, SOURCE_OWN_KDUMP);
 	} else {
 		st = vmmap_open_dump(ctx, argv[1]);
 	}
@@ -52,7 +45,7 @@ int main(int argc, char **argv)
 		free(buf);
 		return 1;
 	}
-	dump_phys_end(ctx, &end);
+	mem_phys_end(ctx, &end);
 	for (addr = 0; addr < end; addr += 4096) {
 		vmmap_clear_error(ctx);
 		st = mem_read_phys(ctx, addr, buf, 4096);

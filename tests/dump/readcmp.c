@@ -13,7 +13,7 @@
  * does not open.
  */
 #include "config.h"
-#include "internal.h"
+#include "source/source.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -36,16 +36,10 @@ static struct vmmap_ctx *open_one(const char *spec)
 	if (!strncmp(spec, "kdf:", 4) || !strncmp(spec, "own:", 4) ||
 	    !strncmp(spec, "elf:", 4)) {
 		path = spec + 4;
-		fd = open(path, O_RDONLY);
-		if (fd < 0) {
-			perror(path);
-			vmmap_free(ctx);
-			return NULL;
-		}
-		st = spec[0] == 'k' ? kdumpfile_open(ctx, fd, path)
-		     : spec[0] == 'e' ? elf_open(ctx, fd, path)
-				      : diskdump_open(ctx, fd, path);
-		close(fd);
+		st = source_open_route(ctx, path,
+				       spec[0] == 'k' ? SOURCE_LIBKDUMPFILE
+				       : spec[0] == 'e' ? SOURCE_OWN_ELF
+							: SOURCE_OWN_KDUMP);
 	} else {
 		if (!strncmp(spec, "auto:", 5))
 			path = spec + 5;
@@ -89,8 +83,8 @@ int main(int argc, char **argv)
 	b = a ? open_one(argv[i + 1]) : NULL;
 	if (!a || !b)
 		return 2;
-	dump_phys_end(a, &ea);
-	dump_phys_end(b, &eb);
+	mem_phys_end(a, &ea);
+	mem_phys_end(b, &eb);
 	end = ea > eb ? ea : eb;
 	if (!quiet)
 		printf("A: arch %s, %zu VMCOREINFO keys, memory end 0x%" PRIx64

@@ -1,14 +1,26 @@
 /*
- * internal.h - what the pieces of libvmmap share; not installed.
+ * core/core.h - the core room of libvmmap: what every other room builds on.
+ * Not installed.
+ *
+ * The rooms, bottom up (doc/design.md): core (this: the context, errors,
+ * key/values, the memory cache, the walker, layout regions, VMCOREINFO,
+ * symbols and the dump's kallsyms, the loader), arch (one descriptor per
+ * architecture and the one registry: arch/arch.h), source (the dump
+ * readers: source/source.h), output (formatters and options:
+ * output/output.h).  A room includes its own header and those of the
+ * rooms below it, never one above; tools/depgraph checks it on the
+ * objects.  The one exception is the loader (core/load.c), which asks the
+ * architecture registry for a descriptor.
  *
  * The walker (walk.c) owns the recursion over page tables; an architecture
- * (arch/ *.c) is one const struct vmmap_arch: a page-table shape set at load
- * time, an entry decoder, and the layout rules.  Memory comes only through
- * mem.c, which reads whole table pages through the context's memory source
- * and caches them.
+ * (arch/ *.c) is one const struct vmmap_arch, defined here because the
+ * walker and the loader call it: a page-table shape set at load time, an
+ * entry decoder, and the layout rules.  Memory comes only through mem.c,
+ * which reads whole table pages through the context's memory source and
+ * caches them.
  */
-#ifndef VMMAP_INTERNAL_H
-#define VMMAP_INTERNAL_H
+#ifndef VMMAP_CORE_H
+#define VMMAP_CORE_H
 
 #include "vmmap.h"
 
@@ -16,16 +28,21 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- small key/value store ------------------------------------------ */
+/* ---- key/value store (kv.c) --------------------------------------------- */
 
 struct kv {
 	char *key;
 	char *val;
 };
 
+/* Entries in the order they were first set, plus a hash index of them, so
+ * that setting and getting cost the same however many keys a (hostile)
+ * VMCOREINFO or a vmlinux's symbol table brings. */
 struct kvlist {
 	struct kv *v;
 	size_t n, cap;
+	uint32_t *index;	/* open addressing: entry + 1, 0 = empty */
+	size_t nbuckets;	/* a power of two, > 2 * n */
 };
 
 vmmap_status kv_set(struct vmmap_ctx *ctx, struct kvlist *l, const char *key,
@@ -97,12 +114,37 @@ struct flagname {
 	const char *name;
 };
 
+/*
+ * An architecture: one const instance per file of src/arch/, listed in the
+ * registry (arch/registry.c).  The first group of fields says how a dump
+ * names the architecture and what the architecture's code reads; the
+ * registry derives detection and the front ends' key and symbol lists from
+ * them, so nothing outside src/arch/ names an architecture.
+ */
 struct vmmap_arch {
 	const char *name;
-	/* Names this architecture is also known by (NULL-terminated). */
+	/* Names this architecture is also known by (NULL-terminated): the
+	 * kernel's uname -m, Debian's, QEMU's ELF_MACHINE_UNAME. */
 	const char *const *aliases;
-	/* ELF e_machine of its dumps. */
-	unsigned elf_machine;
+	/* A uname -m that starts with this names it too ("armv6l"). */
+	const char *uname_prefix;
+	/* ELF e_machine and class (32 or 64) of its dumps. */
+	unsigned elf_machine, elf_bits;
+	/* VMCOREINFO keys only this architecture's kernels write
+	 * (arch_crash_save_vmcoreinfo()); "A+B": both must be there. */
+	const char *const *vmcoreinfo_marks;
+	/* QEMU's kdump header names no machine ("Unknown") for some targets:
+	 * those with this pointer size and (if not 0) block size. */
+	unsigned qemu_unnamed_bits;
+	uint32_t qemu_unnamed_block_size;
+	/* The VMCOREINFO keys and the kernel symbols init() may read: the
+	 * front ends that look them up one at a time ask for these
+	 * (vmmap_vmcoreinfo_keys(), vmmap_symbol_names()). */
+	const char *const *vmcoreinfo_keys;
+	const char *const *symbols;
+	/* Optional: where this architecture's kernel keeps the physical
+	 * address of its VMCOREINFO note, for dumps without the note. */
+	bool (*vmcoreinfo_note)(struct vmmap_ctx *ctx, vmmap_addr_t *paddr_ret);
 	/* Resolve paging mode, root and layout; fills ctx->fmt, params and
 	 * regions.  May walk (vmmap_walk with ctx->loading set). */
 	vmmap_status (*init)(struct vmmap_ctx *ctx);
@@ -127,14 +169,6 @@ struct vmmap_arch {
 			    const struct vmmap_range *r, char *buf,
 			    size_t size);
 };
-
-extern const struct vmmap_arch vmmap_arch_x86_64;
-extern const struct vmmap_arch vmmap_arch_aarch64;
-extern const struct vmmap_arch vmmap_arch_s390x;
-extern const struct vmmap_arch vmmap_arch_arm;
-
-const struct vmmap_arch *arch_by_name(const char *name);
-const struct vmmap_arch *arch_by_elf_machine(unsigned machine);
 
 /* ---- the context ----------------------------------------------------- */
 
@@ -232,6 +266,12 @@ bool lookup_reg(const struct vmmap_ctx *ctx, const char *name,
 /* Physical reads.  read_table returns a cached whole table. */
 vmmap_status mem_read_phys(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 			   void *buf, size_t len);
+/* The memory source's extent, where it says (vmmap_mem_ops.phys_end);
+ * false if it does not. */
+bool mem_phys_end(const struct vmmap_ctx *ctx, vmmap_addr_t *end_ret);
+/* The first address >= @addr the source holds bytes of (@addr itself when
+ * it does not say; VMMAP_ADDR_MAX: none). */
+vmmap_addr_t mem_next_data(const struct vmmap_ctx *ctx, vmmap_addr_t addr);
 vmmap_status mem_read_table(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 			    size_t size, const uint8_t **data_ret);
 void mem_cache_clear(struct vmmap_ctx *ctx);
@@ -255,72 +295,22 @@ vmmap_status virt_read(struct vmmap_ctx *ctx, vmmap_addr_t vaddr, void *buf,
 vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx, const char *const *wanted,
 			     uint64_t *found, bool *have);
 
+/*
+ * The kernel's own VMCOREINFO ELF note in physical memory [@first, @end),
+ * for sources without one: the first valid note found is given to
+ * vmmap_set_vmcoreinfo().  @note_at, if not VMMAP_ADDR_MAX, is where the
+ * architecture says the note is: tried first.  VMMAP_ERR_NOINFO if none.
+ */
+vmmap_status vmci_scan(struct vmmap_ctx *ctx, vmmap_addr_t first,
+		       vmmap_addr_t end, vmmap_addr_t note_at);
+/* The same over the whole of the source's memory (its phys_end, else the
+ * first 4 GiB). */
+vmmap_status vmci_scan_all(struct vmmap_ctx *ctx, vmmap_addr_t note_at);
+/* The keys the core reads itself (NULL-terminated). */
+extern const char *const vmci_core_keys[];
+extern const char *const core_symbol_names[];
+
 /* Canonical address from an index path value. */
 vmmap_addr_t va_canonical(const struct pgfmt *f, vmmap_addr_t va);
 
-/* Dump readers (dump.c, diskdump.c).  They read @fd read-only through a
- * duplicate of it; the caller keeps (and closes) @fd. */
-vmmap_status diskdump_open(struct vmmap_ctx *ctx, int fd, const char *path);
-vmmap_status kdumpfile_open(struct vmmap_ctx *ctx, int fd, const char *path);
-/* Does the libkdumpfile we are built with corrupt its page cache on a
- * failed read (0.5.1-0.5.4)?  Then kdump files bypass it. */
-bool dump_kdf_cache_bug(void);
-/* ELF vmcores without libkdumpfile (used when it fails on a sound file). */
-vmmap_status elf_open(struct vmmap_ctx *ctx, int fd, const char *path);
-/* The running kernel through /proc/kcore (kcore.c); @path NULL: the
- * default.  kcore_is_kcore(): does @path name a kcore, not a dump file? */
-vmmap_status kcore_open(struct vmmap_ctx *ctx, const char *path);
-bool kcore_is_kcore(const char *path);
-
-/* What a dump's own headers say about the machine it comes from. */
-struct dump_hints {
-	char machine[66];	/* utsname.machine, "" if none */
-	char release[66];	/* utsname.release, "" if none */
-	unsigned elf_machine;	/* ELF e_machine, 0 if not ELF */
-	bool elf_shdrs;		/* ELF with section headers */
-	bool elf_shdrs_bad;	/* ELF whose section headers are not in it */
-	unsigned ptr_bits;	/* 32 or 64, 0 if unknown */
-	bool big_endian;
-	uint32_t block_size;	/* kdump-compressed: the unit of its PFNs */
-	uint64_t phys_end;	/* end of the physical memory it holds */
-};
-
-/* Check a kdump-compressed file (header, bitmaps, page descriptors fit
- * the file) without opening it as the memory source. */
-vmmap_status diskdump_probe(struct vmmap_ctx *ctx, int fd, const char *path,
-			    struct dump_hints *hints_ret);
-/* End of the physical memory of a source opened by the dump readers
- * (false for other sources); diskdump_phys_end(): diskdump_open()'s only. */
-bool dump_phys_end(const struct vmmap_ctx *ctx, uint64_t *end_ret);
-bool diskdump_phys_end(const struct vmmap_ctx *ctx, uint64_t *end_ret);
-/* The end of every open: VMCOREINFO from memory if the file had none
- * (dump_find_vmcoreinfo()), then the architecture and release from @h and
- * VMCOREINFO, unless already set. */
-vmmap_status dump_finish(struct vmmap_ctx *ctx, const struct dump_hints *h);
-/*
- * Find the kernel's own VMCOREINFO ELF note in physical memory (for dumps
- * and live sources without one) and give it to vmmap_set_vmcoreinfo().
- * Scans whole pages up to the memory's end (or 4 GiB for other sources),
- * stops at the first valid note; VMMAP_ERR_NOINFO if none.
- */
-vmmap_status dump_find_vmcoreinfo(struct vmmap_ctx *ctx);
-vmmap_status dump_find_vmcoreinfo_range(struct vmmap_ctx *ctx,
-					uint64_t first, uint64_t end);
-
-/* Symbol files. */
-vmmap_status symbols_load(struct vmmap_ctx *ctx, const char *path);
-
-/* Output. */
-vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
-		     FILE *out);
-vmmap_status fmt_layout(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
-			FILE *out);
-vmmap_status fmt_vtop(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
-		      FILE *out);
-vmmap_status fmt_stats(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
-		       FILE *out);
-
-/* Size as the kernel's ptdump prints it: "    4K", "  512G". */
-void fmt_size(uint64_t bytes, char *buf, size_t size);
-
-#endif /* VMMAP_INTERNAL_H */
+#endif /* VMMAP_CORE_H */
