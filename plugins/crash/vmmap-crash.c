@@ -168,20 +168,16 @@ static vmmap_status give_vmcoreinfo(struct vmmap_ctx *ctx)
 
 static vmmap_status give_symbols(struct vmmap_ctx *ctx)
 {
-	/* What the library may look up by name (src/arch/x86_64.c,
-	 * src/arch/aarch64.c); where crash has them, they are crash's,
+	/* What the library may look up by name (its architecture
+	 * descriptors say); where crash has them, they are crash's,
 	 * relocated. */
-	static char *const names[] = {
-		"init_top_pgt", "page_offset_base", "vmalloc_base",
-		"vmemmap_base", "_text", "_end", "swapper_pg_dir",
-	};
+	const char *const *name;
 	vmmap_status st = VMMAP_OK;
-	size_t i;
 
-	for (i = 0; !st && i < sizeof(names) / sizeof(names[0]); i++)
-		if (symbol_exists(names[i]))
-			st = vmmap_set_symbol(ctx, names[i],
-					      symbol_value(names[i]));
+	for (name = vmmap_symbol_names(); !st && *name; name++)
+		if (symbol_exists((char *)*name))
+			st = vmmap_set_symbol(ctx, *name,
+					      symbol_value((char *)*name));
 	return st;
 }
 

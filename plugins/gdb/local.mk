@@ -36,6 +36,12 @@ uninstall-hook-gdb:
 endif
 
 CLEANFILES += plugins/gdb/vmmap-gdb.py
-EXTRA_DIST += plugins/gdb/vmmap-gdb.py.in plugins/gdb/README.md
+EXTRA_DIST += plugins/gdb/vmmap-gdb.py.in plugins/gdb/README.md plugins/gdb/setup.py
 
 include $(srcdir)/tests/gdb/local.mk
+
+# make install puts the module where python3 finds it; pip builds it too.
+if ENABLE_GDB
+TESTS += tests/install/install.sh
+endif
+EXTRA_DIST += tests/install/install.sh

@@ -15,7 +15,7 @@ import time
 
 import gdb
 
-PYEXECDIR = '/usr/local/local/lib/python3.11/dist-packages'
+PYEXECDIR = '/usr/local/lib/python3.11/dist-packages'
 PROG = 'vmmap'
 
 
@@ -59,15 +59,6 @@ SOURCES = ('auto', 'file', 'core', 'remote')
 # arch/x86/include/asm/page_64_types.h, v6.1.
 X86_START_KERNEL_MAP = 0xffffffff80000000
 X86_KTEXT_LAST = 0xffffffffbfffffff
-
-# Kernel symbols the layout code uses, given at their run-time addresses
-# when GDB has the vmlinux (the list of src/symbols.c).
-LAYOUT_SYMBOLS = ('init_top_pgt', 'swapper_pg_dir', 'init_mm',
-                  'page_offset_base', 'vmalloc_base', 'vmemmap_base',
-                  'phys_base', '_text', '_stext', '_etext', '_sdata',
-                  '_edata', '_end', 'memstart_addr', 'kimage_voffset',
-                  'vabits_actual', 'high_memory', 'vmcoreinfo_note')
-
 
 class Error(Exception):
     pass
@@ -174,9 +165,11 @@ class KernelSymbols:
             return None
 
     def relocated(self, kaslr):
-        """{name: run-time address} of LAYOUT_SYMBOLS GDB's vmlinux has."""
+        """{name: run-time address} of the symbols the library may look up
+        (vmmap.symbol_names(), from its architecture descriptors) that
+        GDB's vmlinux has."""
         out = {}
-        for name in LAYOUT_SYMBOLS:
+        for name in vmmap.symbol_names():
             a = self.get(name)
             if a is not None:
                 out[name] = (a + kaslr) & (2 ** 64 - 1)

@@ -18,7 +18,9 @@
 #include <Python.h>
 #include <structmember.h>
 
+#ifdef HAVE_CONFIG_H	/* in the tree; setup.py builds it without */
 #include "config.h"
+#endif
 #include "vmmap.h"
 
 #include <stdlib.h>
@@ -1146,7 +1148,48 @@ static PyObject *mod_usage(PyObject *mod, PyObject *args)
 	return usage_text(prog);
 }
 
+/* A NULL-terminated list of the library's as a tuple of str. */
+static PyObject *name_tuple(const char *const *names)
+{
+	Py_ssize_t n = 0, i;
+	PyObject *t;
+
+	while (names[n])
+		n++;
+	t = PyTuple_New(n);
+	for (i = 0; t && i < n; i++) {
+		PyObject *s = PyUnicode_FromString(names[i]);
+
+		if (!s) {
+			Py_DECREF(t);
+			return NULL;
+		}
+		PyTuple_SET_ITEM(t, i, s);
+	}
+	return t;
+}
+
+static PyObject *mod_symbol_names(PyObject *mod, PyObject *unused)
+{
+	(void)mod;
+	(void)unused;
+	return name_tuple(vmmap_symbol_names());
+}
+
+static PyObject *mod_vmcoreinfo_keys(PyObject *mod, PyObject *unused)
+{
+	(void)mod;
+	(void)unused;
+	return name_tuple(vmmap_vmcoreinfo_keys());
+}
+
 static PyMethodDef mod_methods[] = {
+	{ "symbol_names", mod_symbol_names, METH_NOARGS,
+	  "symbol_names() -> tuple of str: the kernel symbols the library may "
+	  "look up (give them with Context.set_symbol)" },
+	{ "vmcoreinfo_keys", mod_vmcoreinfo_keys, METH_NOARGS,
+	  "vmcoreinfo_keys() -> tuple of str: the VMCOREINFO keys the library "
+	  "may use" },
 	{ "open", (PyCFunction)(void (*)(void))mod_open,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "open(dump, **kw) -> Context, loaded (same arguments as Context)" },

@@ -4,16 +4,18 @@
  * reader, whose memory is the PT_LOAD segments, takes the files it cannot
  * (QEMU's big-endian s390x dumps, whose section header libkdumpfile 0.5.1
  * does not byte-swap, and files whose section headers lie outside them).
- * The checks here name what is wrong with a bad file, by segment.
+ * The headers are read with libelf; the checks here name what is wrong
+ * with a bad file, by segment.
  */
 #include "config.h"
 #include "source/source.h"
 
-#include <elf.h>
 #include <errno.h>
+#include <gelf.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libelf.h>
 #include <unistd.h>
 
 /* What the ELF headers say. */
@@ -24,51 +26,6 @@ struct elf_info {
 	bool shdrs_bad;		/* section headers not in the file */
 	uint64_t phys_end;	/* end of the memory its segments hold */
 };
-
-static uint16_t rd16(const uint8_t *p, bool be)
-{
-	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
-}
-
-static uint32_t rd32(const uint8_t *p, bool be)
-{
-	return be ? (uint32_t)rd16(p, true) << 16 | rd16(p + 2, true)
-		  : (uint32_t)rd16(p + 2, false) << 16 | rd16(p, false);
-}
-
-static uint64_t rd64(const uint8_t *p, bool be)
-{
-	return be ? (uint64_t)rd32(p, true) << 32 | rd32(p + 4, true)
-		  : (uint64_t)rd32(p + 4, false) << 32 | rd32(p, false);
-}
-
-static vmmap_status read_at(struct vmmap_ctx *ctx, int fd, const char *path,
-			    void *buf, size_t len, uint64_t off,
-			    const char *what)
-{
-	uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return vmmap_set_error(ctx, VMMAP_ERR_IO,
-					       "%s: reading %s at offset 0x%"
-					       PRIx64 ": %s", path, what, off,
-					       strerror(errno));
-		if (n == 0)
-			return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
-					       "%s: %s at offset 0x%" PRIx64
-					       " is beyond the end of the file "
-					       "(truncated?)", path, what, off);
-		p += n;
-		off += (uint64_t)n;
-		len -= (size_t)n;
-	}
-	return VMMAP_OK;
-}
 
 /* Most program headers we read: QEMU writes one per RAM block, plus notes;
  * with PN_XNUM the count can pass 65535. */
@@ -103,125 +60,127 @@ static vmmap_status seg_add(struct vmmap_ctx *ctx, struct elf_segs *segs,
 	return VMMAP_OK;
 }
 
+/* libelf's last error, or what it did not say. */
+static const char *elf_why(const char *otherwise)
+{
+	const char *m = elf_errmsg(-1);
+
+	return m ? m : otherwise;
+}
+
+/* libelf's reading of the headers: byte order, class and extended
+ * numbering (PN_XNUM) are its business.  ELF_C_READ reads what is asked
+ * for with pread(), never the whole file (QEMU's dumps are the guest's RAM)
+ * and never through mmap(2), where a file cut short would be a SIGBUS. */
 static vmmap_status elf_check(struct vmmap_ctx *ctx, int fd, const char *path,
 			      uint64_t fsize, struct elf_info *h,
 			      struct elf_segs *segs)
 {
-	uint8_t eh[64], ph[64];
-	bool be, is64;
-	uint64_t phoff, shoff, i, phnum;
-	unsigned phentsize, type;
-	vmmap_status st;
+	GElf_Ehdr eh;
+	Elf *elf;
+	size_t i, phnum;
+	uint64_t phsize;
+	vmmap_status st = VMMAP_OK;
 
 	if (fsize < 52)
 		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
 				       "%s: ELF header truncated", path);
-	st = read_at(ctx, fd, path, eh, fsize < sizeof(eh) ? 52 : sizeof(eh),
-		     0, "ELF header");
-	if (st)
-		return st;
-	if ((eh[EI_CLASS] != ELFCLASS32 && eh[EI_CLASS] != ELFCLASS64) ||
-	    (eh[EI_DATA] != ELFDATA2LSB && eh[EI_DATA] != ELFDATA2MSB))
-		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
-				       "%s: ELF header at offset 0x4: bad "
-				       "class %u or data encoding %u", path,
-				       eh[EI_CLASS], eh[EI_DATA]);
-	is64 = eh[EI_CLASS] == ELFCLASS64;
-	be = eh[EI_DATA] == ELFDATA2MSB;
-	if (is64 && fsize < 64)
-		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
-				       "%s: ELF header truncated", path);
-	type = rd16(eh + 16, be);
-	if (type != ET_CORE)
-		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
-				       "%s: not a kernel dump (ELF type %u, "
-				       "not a core file)", path, type);
-	h->elf_machine = rd16(eh + 18, be);
-	h->ptr_bits = is64 ? 64 : 32;
-	h->big_endian = be;
-	phoff = is64 ? rd64(eh + 32, be) : rd32(eh + 28, be);
-	shoff = is64 ? rd64(eh + 40, be) : rd32(eh + 32, be);
-	h->shdrs = shoff && rd16(eh + (is64 ? 60 : 48), be);
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
+		st = vmmap_set_error(ctx, VMMAP_ERR_FORMAT, "%s: ELF header: %s",
+				     path, elf_why("bad class or data "
+						   "encoding"));
+		goto out;
+	}
+	if (eh.e_type != ET_CORE) {
+		st = vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+				     "%s: not a kernel dump (ELF type %u, "
+				     "not a core file)", path, eh.e_type);
+		goto out;
+	}
+	h->elf_machine = eh.e_machine;
+	h->ptr_bits = gelf_getclass(elf) == ELFCLASS64 ? 64 : 32;
+	h->big_endian = eh.e_ident[EI_DATA] == ELFDATA2MSB;
+	h->shdrs = eh.e_shoff && eh.e_shnum;
 	/* libkdumpfile 0.5.1 crashes (NULL dereference) on an e_shoff past
 	 * the end of the file: such a file is read by our reader only. */
-	if (shoff) {
-		uint64_t shnum = rd16(eh + (is64 ? 60 : 48), be);
-		uint64_t shentsize = rd16(eh + (is64 ? 58 : 46), be);
+	if (eh.e_shoff) {
+		uint64_t shnum = eh.e_shnum ? eh.e_shnum : 1;	/* PN_XNUM */
 
-		if (!shnum)	/* extended numbering: section header 0 */
-			shnum = 1;
-		h->shdrs_bad = shoff > fsize ||
-				   shentsize != (is64 ? 64u : 40u) ||
-				   shnum * shentsize > fsize - shoff;
+		h->shdrs_bad = eh.e_shoff > fsize ||
+			       eh.e_shentsize != gelf_fsize(elf, ELF_T_SHDR, 1,
+							    EV_CURRENT) ||
+			       shnum * eh.e_shentsize > fsize - eh.e_shoff;
 	}
-	phentsize = rd16(eh + (is64 ? 54 : 42), be);
-	phnum = rd16(eh + (is64 ? 56 : 44), be);
-	if (phentsize != (is64 ? 56u : 32u))
-		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
-				       "%s: ELF header: program header size "
-				       "%u", path, phentsize);
-	if (phnum == PN_XNUM) {
-		/* The real count is in section header 0's sh_info. */
-		uint8_t sh[64];
-
-		st = read_at(ctx, fd, path, sh, is64 ? 64 : 40, shoff,
-			     "ELF section header 0");
-		if (st)
-			return st;
-		phnum = rd32(sh + (is64 ? 44 : 28), be);
+	if (eh.e_phentsize != gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT)) {
+		st = vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+				     "%s: ELF header: program header size %u",
+				     path, eh.e_phentsize);
+		goto out;
 	}
-	if (phnum > ELF_MAX_PHDRS || phoff > fsize ||
-	    phnum * phentsize > fsize - phoff)
-		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
-				       "%s: %" PRIu64 " ELF program headers at "
-				       "offset 0x%" PRIx64 " do not fit the "
-				       "file (0x%" PRIx64 " bytes)", path,
-				       phnum, phoff, fsize);
-	for (i = 0; i < phnum; i++) {
-		uint64_t off, filesz, paddr, memsz;
+	if (elf_getphdrnum(elf, &phnum) < 0) {
+		st = vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+				     "%s: ELF program header count: %s", path,
+				     elf_why("unreadable"));
+		goto out;
+	}
+	phsize = (uint64_t)phnum * eh.e_phentsize;
+	if (phnum > ELF_MAX_PHDRS || eh.e_phoff > fsize ||
+	    phsize > fsize - eh.e_phoff) {
+		st = vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+				     "%s: %zu ELF program headers at offset "
+				     "0x%" PRIx64 " do not fit the file (0x%"
+				     PRIx64 " bytes)", path, phnum,
+				     (uint64_t)eh.e_phoff, fsize);
+		goto out;
+	}
+	for (i = 0; i < phnum && !st; i++) {
+		GElf_Phdr ph;
 
-		st = read_at(ctx, fd, path, ph, phentsize,
-			     phoff + i * phentsize, "ELF program header");
-		if (st)
-			return st;
-		if (rd32(ph, be) != PT_LOAD)
-			continue;
-		if (is64) {
-			off = rd64(ph + 8, be);
-			paddr = rd64(ph + 24, be);
-			filesz = rd64(ph + 32, be);
-			memsz = rd64(ph + 40, be);
-		} else {
-			off = rd32(ph + 4, be);
-			paddr = rd32(ph + 12, be);
-			filesz = rd32(ph + 16, be);
-			memsz = rd32(ph + 20, be);
+		if (!gelf_getphdr(elf, (int)i, &ph)) {
+			st = vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+					     "%s: ELF program header %zu: %s",
+					     path, i, elf_why("unreadable"));
+			break;
 		}
-		if (off > fsize || filesz > fsize - off)
-			return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
-					       "%s: truncated: PT_LOAD %" PRIu64
-					       " (physical 0x%" PRIx64
-					       ") needs file offsets 0x%" PRIx64
-					       "-0x%" PRIx64 ", the file has "
-					       "0x%" PRIx64 " bytes", path, i,
-					       paddr, off, off + filesz, fsize);
-		if (paddr + memsz < paddr)
-			return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
-					       "%s: PT_LOAD %" PRIu64 ": physical"
-					       " 0x%" PRIx64 " size 0x%" PRIx64
-					       " wraps around", path, i, paddr,
-					       memsz);
-		if (paddr + memsz > h->phys_end)
-			h->phys_end = paddr + memsz;
-		if (segs && memsz) {
-			struct elf_seg sg = { paddr, memsz, off, filesz };
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_offset > fsize || ph.p_filesz > fsize - ph.p_offset) {
+			st = vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+					     "%s: truncated: PT_LOAD %zu "
+					     "(physical 0x%" PRIx64 ") needs "
+					     "file offsets 0x%" PRIx64 "-0x%"
+					     PRIx64 ", the file has 0x%" PRIx64
+					     " bytes", path, i,
+					     (uint64_t)ph.p_paddr,
+					     (uint64_t)ph.p_offset,
+					     (uint64_t)(ph.p_offset + ph.p_filesz),
+					     fsize);
+			break;
+		}
+		if (ph.p_paddr + ph.p_memsz < ph.p_paddr) {
+			st = vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+					     "%s: PT_LOAD %zu: physical 0x%"
+					     PRIx64 " size 0x%" PRIx64
+					     " wraps around", path, i,
+					     (uint64_t)ph.p_paddr,
+					     (uint64_t)ph.p_memsz);
+			break;
+		}
+		if (ph.p_paddr + ph.p_memsz > h->phys_end)
+			h->phys_end = ph.p_paddr + ph.p_memsz;
+		if (segs && ph.p_memsz) {
+			struct elf_seg sg = { ph.p_paddr, ph.p_memsz,
+					      ph.p_offset, ph.p_filesz };
 
 			st = seg_add(ctx, segs, &sg);
-			if (st)
-				return st;
 		}
 	}
-	return VMMAP_OK;
+out:
+	if (elf)
+		elf_end(elf);
+	return st;
 }
 
 /* ---- our own ELF reader ------------------------------------------------ */
