@@ -57,6 +57,10 @@ TRUTH_TESTS = tests/truth/check-x86_64 tests/truth/check-aarch64 \
 TESTS += $(TRUTH_TESTS)
 EXTRA_DIST += $(TRUTH_TESTS) tests/truth/common.py
 
+# The rooms of doc/design.md, checked on the objects (tools/depgraph).
+TESTS += tests/layers.sh
+EXTRA_DIST += tests/layers.sh
+
 # Bad input: truncated, corrupt, foreign files; a root beyond RAM.
 TESTS += tests/cli/bad-input.sh
 EXTRA_DIST += tests/cli/bad-input.sh

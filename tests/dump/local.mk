@@ -16,4 +16,4 @@ tests_dump_mkkdump_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS) $(ZSTD_CFLAGS)
 TESTS += tests/dump/readcmp.sh tests/dump/badinput.sh tests/dump/cachestress.sh
 EXTRA_DIST += tests/dump/readcmp.sh tests/dump/badinput.sh \
 	tests/dump/cachestress.sh \
-	tests/dump/corrupt.py tests/dump/README-for-lead.txt
+	tests/dump/corrupt.py tests/dump/README
