@@ -333,6 +333,29 @@ size_t vmmap_flag_names(const struct vmmap_ctx *ctx,
 			const struct vmmap_range *r, const char **names,
 			size_t max);
 
+/* ---- Extracts -------------------------------------------------------- */
+
+/**
+ * From now on, note which physical memory the library reads from the
+ * memory source (the caches are emptied, so nothing read before counts),
+ * for vmmap_write_extract().  The context must be loaded again.
+ */
+vmmap_status vmmap_record_reads(struct vmmap_ctx *ctx);
+
+/**
+ * Write an extract of the dump to @p path (created, never overwritten: the
+ * file must not exist): an ELF core file of the loaded context's
+ * architecture holding only the physical memory read since
+ * vmmap_record_reads() (every page-table page of the walks done, the pages
+ * of the kernel variables and symbol tables decoded), the VMCOREINFO in use,
+ * and a "VMMAP" note saying it is an extract (of which file, the memory's
+ * end, the architecture, release, registers and symbols given).  Opened
+ * with vmmap_open_dump(), it gives the same map as the dump did.  The
+ * number of bytes of memory written goes to @p bytes_ret if not NULL.
+ */
+vmmap_status vmmap_write_extract(struct vmmap_ctx *ctx, const char *path,
+				 const char *source_name, uint64_t *bytes_ret);
+
 /* ---- Commands shared by every front end ------------------------------ */
 
 enum vmmap_format {
@@ -358,6 +381,7 @@ struct vmmap_opts {
 	const char *symbols;	/**< --vmlinux / --symbols FILE */
 	const char *arch;	/**< --arch NAME */
 	const char *dump;	/**< positional: the dump file */
+	const char *extract;	/**< --extract FILE: write an extract */
 	bool help;
 };
 

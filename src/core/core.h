@@ -228,6 +228,10 @@ struct vmmap_ctx {
 	uint64_t stat_tables_read, stat_memo_hits;
 	/* Safety bound on emitted ranges per walk. */
 	uint64_t max_ranges;
+
+	/* The physical memory read from the source since recording began
+	 * (vmmap_record_reads()), for an extract; NULL: not recording. */
+	struct mem_record *record;
 };
 
 /* Errors that name where: "level %s table at 0x%llx". */
@@ -275,6 +279,19 @@ vmmap_addr_t mem_next_data(const struct vmmap_ctx *ctx, vmmap_addr_t addr);
 vmmap_status mem_read_table(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 			    size_t size, const uint8_t **data_ret);
 void mem_cache_clear(struct vmmap_ctx *ctx);
+
+/* What was read, as sorted, disjoint, non-adjacent page-aligned runs
+ * [start, end) of whole 4 KiB pages. */
+struct mem_run {
+	vmmap_addr_t start, end;
+};
+
+struct mem_record {
+	struct mem_run *v;
+	size_t n, cap;
+};
+
+void mem_record_free(struct vmmap_ctx *ctx);
 uint64_t mem_get_pte(const struct pgfmt *f, const uint8_t *table,
 		     unsigned index);
 

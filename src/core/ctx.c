@@ -39,6 +39,7 @@ PUBLIC void vmmap_free(struct vmmap_ctx *ctx)
 		return;
 	release_mem(ctx);
 	mem_cache_clear(ctx);
+	mem_record_free(ctx);
 	memo_free(ctx);
 	kv_free(&ctx->vmcoreinfo);
 	kv_free(&ctx->symbols);
@@ -90,6 +91,7 @@ PUBLIC vmmap_status vmmap_set_mem(struct vmmap_ctx *ctx,
 				       "memory source without read_phys");
 	release_mem(ctx);
 	mem_cache_clear(ctx);
+	mem_record_free(ctx);
 	memo_free(ctx);
 	ctx->mem_ops = ops;
 	ctx->mem_data = data;
@@ -223,4 +225,20 @@ PUBLIC vmmap_status vmmap_symbol_lookup(const struct vmmap_ctx *ctx,
 {
 	return lookup_symbol(ctx, name, addr_ret) ? VMMAP_OK
 						  : VMMAP_ERR_NOINFO;
+}
+
+/*
+ * From here on, note which physical memory is read from the source; the
+ * caches are emptied so that what they hold is read (and noted) again.
+ */
+PUBLIC vmmap_status vmmap_record_reads(struct vmmap_ctx *ctx)
+{
+	mem_record_free(ctx);
+	ctx->record = calloc(1, sizeof(*ctx->record));
+	if (!ctx->record)
+		return set_nomem(ctx);
+	mem_cache_clear(ctx);
+	memo_free(ctx);
+	ctx->loaded = false;
+	return VMMAP_OK;
 }

@@ -7,9 +7,80 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define REC_PAGE UINT64_C(4096)
+
+/* The first run that ends at or after @addr (n if none). */
+static size_t record_find(const struct mem_record *r, vmmap_addr_t addr)
+{
+	size_t lo = 0, hi = r->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->v[mid].end < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Add the pages holding [first, last] to the record, merging runs that
+ * touch.  Reads come mostly in address order or repeat: both cheap. */
+static vmmap_status record_add(struct vmmap_ctx *ctx, vmmap_addr_t first,
+			       vmmap_addr_t last)
+{
+	struct mem_record *r = ctx->record;
+	vmmap_addr_t start = first & ~(REC_PAGE - 1);
+	vmmap_addr_t end = (last | (REC_PAGE - 1)) + 1;	/* 0: the top */
+	size_t i, j;
+
+	if (!end)
+		end = VMMAP_ADDR_MAX & ~(REC_PAGE - 1);
+	i = record_find(r, start);
+	if (i < r->n && r->v[i].start <= start && r->v[i].end >= end)
+		return VMMAP_OK;	/* already there */
+	/* runs i..j-1 touch or overlap [start, end) */
+	for (j = i; j < r->n && r->v[j].start <= end; j++) {
+		if (r->v[j].start < start)
+			start = r->v[j].start;
+		if (r->v[j].end > end)
+			end = r->v[j].end;
+	}
+	if (j == i) {
+		if (r->n == r->cap) {
+			size_t cap = r->cap ? 2 * r->cap : 256;
+			struct mem_run *nv = realloc(r->v, cap * sizeof(*nv));
+
+			if (!nv)
+				return set_nomem(ctx);
+			r->v = nv;
+			r->cap = cap;
+		}
+		memmove(&r->v[i + 1], &r->v[i], (r->n - i) * sizeof(*r->v));
+		r->n++;
+	} else if (j > i + 1) {
+		memmove(&r->v[i + 1], &r->v[j], (r->n - j) * sizeof(*r->v));
+		r->n -= j - i - 1;
+	}
+	r->v[i].start = start;
+	r->v[i].end = end;
+	return VMMAP_OK;
+}
+
+void mem_record_free(struct vmmap_ctx *ctx)
+{
+	if (ctx->record)
+		free(ctx->record->v);
+	free(ctx->record);
+	ctx->record = NULL;
+}
+
 vmmap_status mem_read_phys(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 			   void *buf, size_t len)
 {
+	vmmap_status st;
+
 	if (!ctx->mem_ops)
 		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
 				       "no memory source (no dump opened)");
@@ -17,7 +88,10 @@ vmmap_status mem_read_phys(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 		return vmmap_set_error(ctx, VMMAP_ERR_NODATA,
 				       "physical 0x%" PRIx64 "+%zu wraps around",
 				       paddr, len);
-	return ctx->mem_ops->read_phys(ctx, ctx->mem_data, paddr, buf, len);
+	st = ctx->mem_ops->read_phys(ctx, ctx->mem_data, paddr, buf, len);
+	if (!st && ctx->record && len)
+		st = record_add(ctx, paddr, paddr + (len - 1));
+	return st;
 }
 
 bool mem_phys_end(const struct vmmap_ctx *ctx, vmmap_addr_t *end_ret)

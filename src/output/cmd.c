@@ -16,6 +16,7 @@ enum {
 	OPT_VMCOREINFO,
 	OPT_SYMBOLS,
 	OPT_ARCH,
+	OPT_EXTRACT,
 };
 
 static const struct option long_opts[] = {
@@ -31,6 +32,7 @@ static const struct option long_opts[] = {
 	{ "vmlinux", required_argument, NULL, OPT_SYMBOLS },
 	{ "symbols", required_argument, NULL, OPT_SYMBOLS },
 	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "extract", required_argument, NULL, OPT_EXTRACT },
 	{ "all", no_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -60,6 +62,10 @@ PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
 "      --vmcoreinfo=FILE  VMCOREINFO text to use (adds to the dump's)\n"
 "      --vmlinux=FILE   read symbols from a vmlinux or System.map\n"
 "      --arch=NAME      the dump's architecture, if it does not say\n"
+"      --extract=FILE   write FILE, a small ELF dump of only what vmmap reads\n"
+"                       (page tables, the kernel's VMCOREINFO, symbol tables\n"
+"                       and variables): the same map, without the rest of\n"
+"                       memory, for a bug report\n"
 "  -h, --help           this help\n"
 "\n"
 "Numbers may be hex (0x...) or decimal.  Exit status: 0 success, 1 error,\n"
@@ -167,6 +173,9 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 		case OPT_ARCH:
 			o->arch = optarg;
 			break;
+		case OPT_EXTRACT:
+			o->extract = optarg;
+			break;
 		case 'a':
 			o->all = true;
 			break;
@@ -192,9 +201,10 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 	if (!st && optind < argc)
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 				     "unexpected argument '%s'", argv[optind]);
-	if (!st && o->layout + o->stats + o->have_vtop > 1)
+	if (!st && o->layout + o->stats + o->have_vtop + !!o->extract > 1)
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
-			"--layout, --stats and --vtop go one at a time");
+			"--layout, --stats, --vtop and --extract go one at a "
+			"time");
 	optind = saved_optind;
 	opterr = saved_opterr;
 	optarg = saved_optarg;
@@ -271,12 +281,69 @@ PUBLIC vmmap_status vmmap_apply_opts(struct vmmap_ctx *ctx,
 	return VMMAP_OK;
 }
 
+/* A FILE that discards what is written to it. */
+static ssize_t sink_write(void *cookie, const char *buf, size_t size)
+{
+	(void)cookie;
+	(void)buf;
+	return (ssize_t)size;
+}
+
+/*
+ * --extract: load again and print the whole map in every format, noting
+ * which memory that reads, then write the extract of it.  What any later
+ * run of vmmap reads of the extract is what this one read.
+ */
+static vmmap_status run_extract(struct vmmap_ctx *ctx,
+				const struct vmmap_opts *o, FILE *out)
+{
+	static const cookie_io_functions_t sink = { .write = sink_write };
+	static const enum vmmap_format fmts[] = { VMMAP_FMT_PTDUMP,
+						  VMMAP_FMT_TABLE };
+	struct vmmap_opts all;
+	const char *base;
+	uint64_t bytes;
+	vmmap_status st;
+	size_t i;
+	FILE *null;
+
+	st = vmmap_record_reads(ctx);
+	if (!st)
+		st = vmmap_load(ctx);
+	if (st)
+		return st;
+	null = fopencookie(NULL, "w", sink);
+	if (!null)
+		return set_nomem(ctx);
+	memset(&all, 0, sizeof(all));
+	all.all = true;
+	for (i = 0; !st && i < ARRAY_SIZE(fmts); i++) {
+		all.format = fmts[i];
+		st = fmt_map(ctx, &all, null);
+	}
+	fclose(null);
+	if (st)
+		return st;
+	base = o->dump ? strrchr(o->dump, '/') : NULL;
+	base = base ? base + 1 : o->dump;
+	st = vmmap_write_extract(ctx, o->extract, base, &bytes);
+	if (st)
+		return st;
+	fprintf(out, "%s: an extract of %s: %" PRIu64 " KiB of physical "
+		"memory in %zu runs, %zu VMCOREINFO keys\n", o->extract,
+		base ? base : "the memory source", bytes >> 10,
+		ctx->record->n, ctx->vmcoreinfo.n);
+	return VMMAP_OK;
+}
+
 PUBLIC vmmap_status vmmap_run(struct vmmap_ctx *ctx,
 			      const struct vmmap_opts *o, FILE *out)
 {
 	if (!ctx->loaded)
 		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
 				       "vmmap_run() before vmmap_load()");
+	if (o->extract)
+		return run_extract(ctx, o, out);
 	if (o->layout)
 		return fmt_layout(ctx, o, out);
 	if (o->have_vtop)

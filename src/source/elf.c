@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <gelf.h>
+#include <stdio.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,72 @@ struct elf_info {
 	bool shdrs;		/* has section headers */
 	bool shdrs_bad;		/* section headers not in the file */
 	uint64_t phys_end;	/* end of the memory its segments hold */
+	/* Notes we read ourselves (NUL-terminated copies, NULL if none): the
+	 * kernel's VMCOREINFO, and vmmap's own note of an extract. */
+	char *vmcoreinfo, *vmmap_note;
+	size_t vmcoreinfo_len, vmmap_note_len;
 };
+
+static void info_free(struct elf_info *info)
+{
+	free(info->vmcoreinfo);
+	free(info->vmmap_note);
+	info->vmcoreinfo = info->vmmap_note = NULL;
+}
+
+/* Notes larger than this are not ours to read (QEMU's, the kernel's
+ * VMCOREINFO and vmmap's are a few KiB). */
+#define ELF_MAX_NOTES (UINT64_C(16) << 20)
+
+static char *copy_desc(const char *desc, size_t size, size_t *len_ret)
+{
+	char *c = malloc(size + 1);
+
+	if (c) {
+		memcpy(c, desc, size);
+		c[size] = '\0';
+		*len_ret = strlen(c);
+	}
+	return c;
+}
+
+/* The notes of one PT_NOTE segment; malformed notes end the segment (the
+ * checks of libelf's gelf_getnote()). */
+static vmmap_status read_notes(struct vmmap_ctx *ctx, Elf *elf,
+			       const GElf_Phdr *ph, struct elf_info *h)
+{
+	Elf_Data *d;
+	GElf_Nhdr nh;
+	size_t off = 0, name_off, desc_off;
+
+	if (!ph->p_filesz || ph->p_filesz > ELF_MAX_NOTES)
+		return VMMAP_OK;
+	d = elf_getdata_rawchunk(elf, (int64_t)ph->p_offset, ph->p_filesz,
+				 ELF_T_NHDR);
+	if (!d)
+		return VMMAP_OK;
+	while ((off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+		const char *name = (const char *)d->d_buf + name_off;
+		const char *desc = (const char *)d->d_buf + desc_off;
+		char **dst = NULL;
+		size_t *len = NULL;
+
+		if (nh.n_namesz == sizeof("VMCOREINFO") &&
+		    !memcmp(name, "VMCOREINFO", sizeof("VMCOREINFO")))
+			dst = &h->vmcoreinfo, len = &h->vmcoreinfo_len;
+		else if (nh.n_namesz == sizeof(VMMAP_NOTE_NAME) &&
+			 !memcmp(name, VMMAP_NOTE_NAME,
+				 sizeof(VMMAP_NOTE_NAME)) &&
+			 nh.n_type == VMMAP_NOTE_EXTRACT)
+			dst = &h->vmmap_note, len = &h->vmmap_note_len;
+		if (!dst || *dst)
+			continue;
+		*dst = copy_desc(desc, nh.n_descsz, len);
+		if (!*dst)
+			return set_nomem(ctx);
+	}
+	return VMMAP_OK;
+}
 
 /* Most program headers we read: QEMU writes one per RAM block, plus notes;
  * with PN_XNUM the count can pass 65535. */
@@ -74,7 +140,7 @@ static const char *elf_why(const char *otherwise)
  * and never through mmap(2), where a file cut short would be a SIGBUS. */
 static vmmap_status elf_check(struct vmmap_ctx *ctx, int fd, const char *path,
 			      uint64_t fsize, struct elf_info *h,
-			      struct elf_segs *segs)
+			      struct elf_segs *segs, bool notes)
 {
 	GElf_Ehdr eh;
 	Elf *elf;
@@ -144,6 +210,10 @@ static vmmap_status elf_check(struct vmmap_ctx *ctx, int fd, const char *path,
 					     path, i, elf_why("unreadable"));
 			break;
 		}
+		if (ph.p_type == PT_NOTE && notes) {
+			st = read_notes(ctx, elf, &ph, h);
+			continue;
+		}
 		if (ph.p_type != PT_LOAD)
 			continue;
 		if (ph.p_offset > fsize || ph.p_filesz > fsize - ph.p_offset) {
@@ -195,6 +265,7 @@ struct elfdump {
 	int fd;
 	char *path;
 	struct elf_segs segs;	/* sorted by paddr */
+	uint64_t phys_end;	/* an extract's (of its dump), else 0 */
 };
 
 static void elfdump_release(void *data)
@@ -295,6 +366,11 @@ static bool elfdump_phys_end(void *data, vmmap_addr_t *end_ret)
 {
 	const struct elfdump *e = data;
 	const struct elf_seg *last;
+
+	if (e->phys_end) {	/* an extract: its dump's */
+		*end_ret = e->phys_end;
+		return true;
+	}
 	/* Sorted by start; the last one need not end last. */
 	*end_ret = 0;
 	for (last = e->segs.v; last < e->segs.v + e->segs.n; last++)
@@ -319,7 +395,7 @@ static int seg_cmp(const void *a, const void *b)
 
 static vmmap_status elfdump_open(struct vmmap_ctx *ctx, int fd,
 				 const char *path, uint64_t fsize,
-				 struct elf_info *h)
+				 struct elf_info *h, struct elfdump **e_ret)
 {
 	struct elfdump *e = calloc(1, sizeof(*e));
 	vmmap_status st;
@@ -335,8 +411,7 @@ static vmmap_status elfdump_open(struct vmmap_ctx *ctx, int fd,
 			       : set_nomem(ctx);
 		goto fail;
 	}
-	memset(h, 0, sizeof(*h));
-	st = elf_check(ctx, fd, path, fsize, h, &e->segs);
+	st = elf_check(ctx, fd, path, fsize, h, &e->segs, true);
 	if (st)
 		goto fail;
 	if (!e->segs.n) {
@@ -349,6 +424,7 @@ static vmmap_status elfdump_open(struct vmmap_ctx *ctx, int fd,
 	st = vmmap_set_mem(ctx, &elfdump_ops, e);
 	if (st)
 		goto fail;
+	*e_ret = e;
 	return VMMAP_OK;
 fail:
 	elfdump_release(e);
@@ -363,16 +439,81 @@ static void give_hints(const struct elf_info *info, struct source_hints *h)
 	h->big_endian = info->big_endian;
 }
 
+/* A "0x..." value of the extract note. */
+static bool note_hex(const char *s, uint64_t *ret)
+{
+	char *end;
+
+	if (strncmp(s, "0x", 2))
+		return false;
+	errno = 0;
+	*ret = strtoull(s + 2, &end, 16);
+	return !errno && end != s + 2 && !*end;
+}
+
+/*
+ * vmmap's note of an extract (source/extract.c): "key=value" lines.  What
+ * the dump's session knew besides memory and VMCOREINFO: the memory's end,
+ * the architecture and release, registers and symbols given.  Lines this
+ * version does not know are skipped.
+ */
+static vmmap_status apply_extract(struct vmmap_ctx *ctx, struct elfdump *e,
+				  char *note, struct source_hints *h)
+{
+	char *line, *save = NULL;
+	vmmap_status st = VMMAP_OK;
+
+	for (line = strtok_r(note, "\n", &save); line && !st;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *val = strchr(line, '=');
+		uint64_t v;
+
+		if (!val)
+			continue;
+		*val++ = '\0';
+		if (!strcmp(line, "phys_end") && note_hex(val, &v))
+			e->phys_end = v;
+		else if (!strcmp(line, "arch"))
+			snprintf(h->machine, sizeof(h->machine), "%s", val);
+		else if (!strcmp(line, "release"))
+			snprintf(h->release, sizeof(h->release), "%s", val);
+		else if (!strncmp(line, "reg.", 4) && note_hex(val, &v))
+			st = vmmap_set_reg(ctx, line + 4, v);
+		else if (!strncmp(line, "symbol.", 7) && note_hex(val, &v))
+			st = vmmap_set_symbol(ctx, line + 7, v);
+		else if (!strncmp(line, "value.", 6) && note_hex(val, &v))
+			st = vmmap_set_value(ctx, line + 6, v);
+	}
+	return st;
+}
+
 vmmap_status elf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 			uint64_t size, struct source_hints *h)
 {
 	struct elf_info info;
+	struct elfdump *e = NULL;
 	vmmap_status st;
 
 	memset(&info, 0, sizeof(info));
-	st = elfdump_open(ctx, fd, path, size, &info);
-	if (!st)
-		give_hints(&info, h);
+	st = elfdump_open(ctx, fd, path, size, &info, &e);
+	if (st)
+		goto out;
+	/* e belongs to the context now. */
+	give_hints(&info, h);
+	if (info.vmcoreinfo) {
+		st = vmmap_set_vmcoreinfo(ctx, info.vmcoreinfo,
+					  info.vmcoreinfo_len);
+		/* A note without KEY=value lines is as good as none: the
+		 * scan of memory may still find the kernel's own. */
+		if (st && st != VMMAP_ERR_NOMEM) {
+			vmmap_clear_error(ctx);
+			st = VMMAP_OK;
+		}
+	}
+	if (!st && info.vmmap_note)
+		st = apply_extract(ctx, e, info.vmmap_note, h);
+out:
+	info_free(&info);
 	return st;
 }
 
@@ -389,15 +530,18 @@ static vmmap_status elf_reader_open(struct vmmap_ctx *ctx, int fd,
 	vmmap_status st;
 
 	memset(&info, 0, sizeof(info));
-	st = elf_check(ctx, fd, path, size, &info, NULL);
+	st = elf_check(ctx, fd, path, size, &info, NULL, true);
 	if (st)
-		return st;
+		goto out;
 	give_hints(&info, h);
 	/* libkdumpfile 0.5.1 does not byte-swap the section header of a
 	 * big-endian file (QEMU's s390x dumps have one) and asks malloc()
 	 * for exabytes; it crashes (NULL dereference) on an e_shoff past the
-	 * end of the file: do not let it try. */
-	if (info.big_endian && info.shdrs)
+	 * end of the file: do not let it try.  An extract of vmmap's is
+	 * read by vmmap. */
+	if (info.vmmap_note)
+		st = VMMAP_ERR_NOTSUP;
+	else if (info.big_endian && info.shdrs)
 		st = vmmap_set_error(ctx, VMMAP_ERR_NOTSUP,
 				     "big-endian ELF with sections");
 	else if (info.shdrs_bad)
@@ -410,6 +554,8 @@ static vmmap_status elf_reader_open(struct vmmap_ctx *ctx, int fd,
 		vmmap_clear_error(ctx);
 		st = elf_attach(ctx, fd, path, size, h);
 	}
+out:
+	info_free(&info);
 	return st;
 }
 

@@ -58,7 +58,11 @@ bool kdf_cache_bug(void);
  * the format, the fix of its blob attributes came after 0.5.4)? */
 bool kdf_reads_flattened(void);
 
-/* ---- ELF vmcores (elf.c) ------------------------------------------------ */
+/* ---- ELF vmcores (elf.c), vmmap's extracts (extract.c) ------------------ */
+
+/* The note that makes an ELF core an extract of vmmap's: name, type. */
+#define VMMAP_NOTE_NAME		"VMMAP"
+#define VMMAP_NOTE_EXTRACT	1
 
 /* Install our own reading of an ELF vmcore: its PT_LOAD segments. */
 vmmap_status elf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
