@@ -57,6 +57,10 @@ TRUTH_TESTS = tests/truth/check-x86_64 tests/truth/check-aarch64 \
 TESTS += $(TRUTH_TESTS)
 EXTRA_DIST += $(TRUTH_TESTS) tests/truth/common.py
 
+# --extract: every corpus dump's extract maps exactly like the dump.
+TESTS += tests/extract/check-extract
+EXTRA_DIST += tests/extract/check-extract
+
 # The rooms of doc/design.md, checked on the objects (tools/depgraph).
 TESTS += tests/layers.sh
 EXTRA_DIST += tests/layers.sh
