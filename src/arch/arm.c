@@ -493,29 +493,47 @@ static void find_symbols(struct vmmap_ctx *ctx, uint64_t *addr, bool *have)
 
 struct lin_probe {
 	uint64_t offset;	/* va - pa of the direct map */
-	uint64_t next;		/* where the linear run continues */
+	uint64_t end;		/* end of the last linear mapping seen */
+	uint64_t other;		/* first other mapping above it, or 0 */
 };
 
+/* Linear mappings from PAGE_OFFSET up, across holes (banks of RAM), until
+ * the first mapping that is not linear (vmalloc, ioremap). */
 static vmmap_status lin_range(void *arg, const struct vmmap_range *r)
 {
 	struct lin_probe *p = arg;
 
-	if (r->kind != VMMAP_RANGE_MAPPED || r->start != p->next ||
-	    r->start - r->phys != p->offset)
+	if (r->kind != VMMAP_RANGE_MAPPED)
+		return VMMAP_OK;
+	if (r->start - r->phys != p->offset) {
+		p->other = r->start;
 		return VMMAP_ERR_STOP;
-	p->next = r->last + 1;
+	}
+	p->end = r->last + 1;
 	return VMMAP_OK;
 }
 
-/* high_memory: the kernel's variable, else the end of the linear run
- * from PAGE_OFFSET. */
+/*
+ * high_memory: the kernel's variable where the dump's symbols locate it,
+ * else from the page tables, by the kernel's own rule (arch/arm/mm/mmu.c,
+ * v4.12+ adjust_lowmem_bounds(), sanity_check_meminfo() before):
+ * high_memory = __va(arm_lowmem_limit - 1) + 1, where arm_lowmem_limit is
+ * the highest end of the memblock regions below the vmalloc limit (capped
+ * by it), and map_lowmem() maps exactly those regions up to
+ * arm_lowmem_limit, over the same iteration.  So the end of the last linear
+ * mapping above PAGE_OFFSET is high_memory, banks with holes between them
+ * included.  Debian's kernels (no CONFIG_KALLSYMS_ALL) need this rule.
+ * Checked against the vmalloc area, which starts at VMALLOC_START =
+ * ALIGN(high_memory + 8 MiB, 8 MiB) (asm/pgtable.h): a mapping between
+ * high_memory and it means the rule does not hold for this kernel.
+ */
 static vmmap_status find_high_memory(struct vmmap_ctx *ctx,
 				     struct arm_layout *l, const uint64_t *addr,
 				     const bool *have)
 {
 	struct lin_probe p;
 	vmmap_status st;
-	uint64_t v;
+	uint64_t v, vstart;
 
 	if (lookup_value(ctx, "high_memory", &v)) {
 		l->high_memory = v;
@@ -529,16 +547,23 @@ static vmmap_status find_high_memory(struct vmmap_ctx *ctx,
 		return VMMAP_OK;
 	}
 	p.offset = l->page_offset - l->phys_offset;
-	p.next = l->page_offset;
+	p.end = l->page_offset;
+	p.other = 0;
 	st = walk_internal(ctx, l->page_offset, VMALLOC_END_ARM - 1,
 			   VMMAP_WALK_NOHOLES | VMMAP_WALK_NOSPLIT,
 			   lin_range, &p);
-	if (st)
+	if (st && st != VMMAP_ERR_STOP)
 		return vmmap_set_error(ctx, st, "finding the end of lowmem");
-	l->high_memory = p.next;
+	vmmap_clear_error(ctx);
+	l->high_memory = p.end;
 	l->hm_src = "walk";
-	add_warning(ctx, "high_memory not found in the kernel; taking the end "
-		    "of the linear map, 0x%" PRIx64, p.next);
+	vstart = (p.end + VMALLOC_OFFSET) & ~(uint64_t)(VMALLOC_OFFSET - 1);
+	if (p.other && p.other < vstart)
+		add_warning(ctx, "high_memory: the linear map ends at 0x%" PRIx64
+			    " but 0x%" PRIx64 " is mapped below the vmalloc "
+			    "area that would start at 0x%" PRIx64 "; taking "
+			    "the end of the linear map (give --vmlinux for "
+			    "the kernel's own)", p.end, p.other, vstart);
 	return VMMAP_OK;
 }
 
