@@ -12,10 +12,19 @@
  *                          73bbb94466fd), then that many token indices
  *   kallsyms_token_index   u16 offsets into kallsyms_token_table
  *   kallsyms_token_table   NUL-terminated token strings
- *   kallsyms_offsets       s32 per symbol, with kallsyms_relative_base
- *                          (CONFIG_KALLSYMS_BASE_RELATIVE), or
- *   kallsyms_addresses     unsigned long per symbol (older, or no base
- *                          relative).
+ *   kallsyms_offsets       s32 per symbol, read in one of three ways:
+ *                          from kallsyms_relative_base (base relative,
+ *                          v4.6-v6.19, commit 2213e9a66bb8), negative ones
+ *                          from it and positive ones absolute
+ *                          (CONFIG_KALLSYMS_ABSOLUTE_PERCPU, x86_64 SMP,
+ *                          v4.6-v6.14, gone with 01157ddc58dc), or from
+ *                          the offset's own address (place relative, v7.0+,
+ *                          a081b5789255 "kallsyms: Get rid of kallsyms
+ *                          relative base": no kallsyms_relative_base), or
+ *   kallsyms_addresses     unsigned long per symbol (absolute, before
+ *                          v6.11).
+ * Which reading the offsets take is told by _stext, whose address
+ * VMCOREINFO has: the one that puts it there.
  * The first character of a decoded name is the symbol type.
  */
 #include "config.h"
@@ -53,9 +62,13 @@ struct ksyms {
 	uint64_t addrs_addr;	/* offsets (4 bytes) or addresses (ptr) */
 	unsigned addr_size;
 	uint64_t relative_base;
-	bool relative;
+	bool have_base;		/* kallsyms_relative_base exists */
+	bool relative;		/* kallsyms_offsets, not _addresses */
 	bool be;
 };
+
+/* The readings of kallsyms_offsets (see the top of the file). */
+enum kreading { K_BASE_RELATIVE, K_ABS_PERCPU, K_PLACE_RELATIVE };
 
 static vmmap_status read_sym(struct vmmap_ctx *ctx, const char *name,
 			     void *buf, size_t len)
@@ -98,7 +111,7 @@ static vmmap_status load_tokens(struct vmmap_ctx *ctx, struct ksyms *k)
 
 /* Address of symbol @i (kernel/kallsyms.c: kallsyms_sym_address()). */
 static vmmap_status sym_address(struct vmmap_ctx *ctx, const struct ksyms *k,
-				uint32_t i, bool abs_percpu, uint64_t *ret)
+				uint32_t i, enum kreading how, uint64_t *ret)
 {
 	uint8_t b[8];
 	vmmap_status st;
@@ -114,12 +127,19 @@ static vmmap_status sym_address(struct vmmap_ctx *ctx, const struct ksyms *k,
 		return VMMAP_OK;
 	}
 	off = (int32_t)get_le(b, 4, k->be);
-	if (!abs_percpu)
+	switch (how) {
+	case K_BASE_RELATIVE:
 		*ret = k->relative_base + (uint32_t)off;
-	else if (off >= 0)
-		*ret = (uint64_t)off;
-	else
-		*ret = k->relative_base - 1 - off;
+		break;
+	case K_ABS_PERCPU:
+		*ret = off >= 0 ? (uint64_t)off : k->relative_base - 1 - off;
+		break;
+	case K_PLACE_RELATIVE:
+		*ret = k->addrs_addr + (uint64_t)i * 4 + (uint64_t)(int64_t)off;
+		break;
+	}
+	if (ctx->fmt.ptr_size == 4)
+		*ret &= UINT32_MAX;
 	return VMMAP_OK;
 }
 
@@ -209,7 +229,7 @@ vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx,
 	uint64_t stext = 0, names_addr, addrs_addr;
 	vmmap_status st;
 	size_t nw, j;
-	bool abs_percpu;
+	enum kreading how;
 	unsigned ptr = ctx->fmt.ptr_size ? ctx->fmt.ptr_size : 8;
 
 	for (nw = 0; wanted[nw]; nw++)
@@ -255,10 +275,16 @@ vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx,
 		goto out;
 	k->relative = lookup_symbol(ctx, "kallsyms_offsets", &addrs_addr);
 	if (k->relative) {
-		st = read_sym(ctx, "kallsyms_relative_base", b, ptr);
-		if (st)
-			goto out;
-		k->relative_base = get_le(b, ptr, k->be);
+		uint64_t base_addr;
+
+		k->have_base = lookup_symbol(ctx, "kallsyms_relative_base",
+					     &base_addr);
+		if (k->have_base) {
+			st = read_sym(ctx, "kallsyms_relative_base", b, ptr);
+			if (st)
+				goto out;
+			k->relative_base = get_le(b, ptr, k->be);
+		}
 		k->addr_size = 4;
 	} else if (lookup_symbol(ctx, "kallsyms_addresses", &addrs_addr)) {
 		k->addr_size = ptr;
@@ -284,34 +310,45 @@ vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx,
 		st = scan(ctx, k, all, nw + 1, idx);
 		if (st)
 			goto out;
-		/*
-		 * CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86_64 SMP) changes how
-		 * negative offsets read: take the reading under which _stext
-		 * lands where VMCOREINFO's SYMBOL(_stext) says.
-		 */
-		abs_percpu = false;
+		/* Without _stext to tell: base relative where there is a
+		 * base, else place relative (v7.0+). */
+		how = k->have_base ? K_BASE_RELATIVE : K_PLACE_RELATIVE;
 		if (k->relative && idx[nw] >= 0 &&
 		    lookup_symbol(ctx, "_stext", &stext)) {
-			uint64_t a_abs, a_rel;
+			static const enum kreading readings[] = {
+				K_BASE_RELATIVE, K_ABS_PERCPU, K_PLACE_RELATIVE,
+			};
+			uint64_t a[ARRAY_SIZE(readings)];
+			size_t r;
+			bool fits = false;
 
-			st = sym_address(ctx, k, idx[nw], true, &a_abs);
-			if (!st)
-				st = sym_address(ctx, k, idx[nw], false, &a_rel);
-			if (st)
-				goto out;
-			abs_percpu = a_abs == stext;
-			if (!abs_percpu && a_rel != stext) {
+			for (r = 0; r < ARRAY_SIZE(readings) && !fits; r++) {
+				if (readings[r] == K_ABS_PERCPU && !k->have_base)
+					continue;
+				st = sym_address(ctx, k, idx[nw], readings[r],
+						 &a[r]);
+				if (st)
+					goto out;
+				if (a[r] == stext) {
+					how = readings[r];
+					fits = true;
+				}
+			}
+			if (!fits) {
 				st = vmmap_set_error(ctx, VMMAP_ERR_INVALID,
-					"kallsyms places _stext at 0x%" PRIx64
-					", VMCOREINFO at 0x%" PRIx64, a_rel,
-					stext);
+					"kallsyms_offsets place _stext at 0x%"
+					PRIx64 " (from %s) or 0x%" PRIx64
+					" (from its own address), VMCOREINFO "
+					"at 0x%" PRIx64, a[0], k->have_base
+					? "kallsyms_relative_base" : "0",
+					a[2], stext);
 				goto out;
 			}
 		}
 		for (j = 0; j < nw; j++) {
 			have[j] = idx[j] >= 0;
 			if (have[j]) {
-				st = sym_address(ctx, k, idx[j], abs_percpu,
+				st = sym_address(ctx, k, idx[j], how,
 						 &found[j]);
 				if (st)
 					goto out;
@@ -321,5 +358,10 @@ vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx,
 out:
 	free(k->names);
 	free(k);
+	/* VMCOREINFO has the tables but not all they need: not a kernel
+	 * without them (NOINFO, which callers pass over in silence) but a
+	 * decoder that failed, which they must say. */
+	if (st == VMMAP_ERR_NOINFO)
+		st = VMMAP_ERR_INVALID;
 	return st;
 }
