@@ -3,6 +3,7 @@
 #include "config.h"
 #include "vmmap.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,12 @@ int main(int argc, char **argv)
 			vmmap_warning_get(ctx, i));
 	st = vmmap_run(ctx, &opts, stdout);
 	if (fflush(stdout) == EOF && !st) {
-		fprintf(stderr, "%s: write error\n", prog);
+		st = VMMAP_ERR_IO;
+		vmmap_set_error(ctx, st, "writing the output: %s",
+				strerror(errno));
+	}
+	if (st == VMMAP_ERR_IO && errno == EPIPE) {
+		/* the reader went away (| head): nothing to say */
 		vmmap_free(ctx);
 		return 1;
 	}

@@ -415,6 +415,16 @@ static vmmap_status find_phys_offset(struct vmmap_ctx *ctx,
 			      ? "vmcoreinfo" : "given";
 		return VMMAP_OK;
 	}
+	/* 32-bit physical addresses (LPAE's 40 bits put RAM below 4 GiB
+	 * too: PHYS_OFFSET is a u32 in head.S); a swapper_pg_dir 4 GiB or
+	 * more above PAGE_OFFSET is no arm kernel's, and the bound below
+	 * would wrap: at most 2048 steps. */
+	if (swapper < l->page_offset ||
+	    swapper - l->page_offset >= UINT64_C(1) << 32)
+		return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+			"swapper_pg_dir 0x%" PRIx64 " is not within 4 GiB "
+			"above PAGE_OFFSET 0x%" PRIx64, swapper,
+			l->page_offset);
 	for (p = 0; p < (UINT64_C(1) << 32) - (swapper - l->page_offset);
 	     p += SZ_2M) {
 		if (!phys_offset_fits(ctx, swapper, l->page_offset, p))

@@ -327,6 +327,13 @@ vmmap_status vmci_scan_all(struct vmmap_ctx *ctx, vmmap_addr_t note_at);
 extern const char *const vmci_core_keys[];
 extern const char *const core_symbol_names[];
 
+/* Open a file the user named, read-only: a regular file, or one error
+ * line saying what it is instead ("a FIFO", "a directory"); a FIFO never
+ * blocks the open.  @what: what the file should be ("a kernel dump"). */
+vmmap_status file_open_regular(struct vmmap_ctx *ctx, const char *path,
+			       const char *what, int *fd_ret,
+			       uint64_t *size_ret);
+
 /* Canonical address from an index path value. */
 vmmap_addr_t va_canonical(const struct pgfmt *f, vmmap_addr_t va);
 

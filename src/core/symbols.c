@@ -96,12 +96,13 @@ vmmap_status vmmap_load_symbols(struct vmmap_ctx *ctx, const char *path)
 {
 	unsigned char magic[4];
 	vmmap_status st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 	FILE *f;
 
-	if (fd < 0)
-		return vmmap_set_error(ctx, VMMAP_ERR_IO, "%s: %s", path,
-				       strerror(errno));
+	st = file_open_regular(ctx, path, "a vmlinux or System.map", &fd,
+			       NULL);
+	if (st)
+		return st;
 	if (pread(fd, magic, 4, 0) == 4 && !memcmp(magic, ELFMAG, SELFMAG)) {
 		st = load_elf(ctx, fd, path);
 		close(fd);

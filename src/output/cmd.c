@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PUBLIC __attribute__((visibility("default")))
 
@@ -214,13 +215,20 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 static vmmap_status read_file(struct vmmap_ctx *ctx, const char *path,
 			      char **text_ret, size_t *len_ret)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f;
 	char *buf = NULL;
 	size_t len = 0, cap = 0, n;
+	int fd;
+	vmmap_status st;
 
-	if (!f)
-		return vmmap_set_error(ctx, VMMAP_ERR_IO, "%s: %s", path,
-				       strerror(errno));
+	st = file_open_regular(ctx, path, "a VMCOREINFO text file", &fd, NULL);
+	if (st)
+		return st;
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return set_nomem(ctx);
+	}
 	for (;;) {
 		if (cap - len < 4096) {
 			char *nb;

@@ -7,11 +7,24 @@
 #include "config.h"
 #include "output/output.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define JSON_SCHEMA 1
+
+/* A write to @out failed (stdio sets the error, errno says why): stop the
+ * walk there, rather than walk on into a full disk or a closed pipe. */
+static vmmap_status out_status(struct vmmap_ctx *ctx, FILE *out)
+{
+	int e = errno;
+
+	if (!ferror(out))
+		return VMMAP_OK;
+	return vmmap_set_error(ctx, VMMAP_ERR_IO, "writing the output: %s",
+			       e ? strerror(e) : "error");
+}
 
 void fmt_size(uint64_t bytes, char *buf, size_t size)
 {
@@ -190,14 +203,14 @@ static vmmap_status table_range(void *arg, const struct vmmap_range *r)
 		fprintf(t->out, "0x%016" PRIx64 "-0x%016" PRIx64 " %7s %5s %-18s %s\n",
 			r->start, r->last, size, "", "",
 			r->kind == VMMAP_RANGE_HOLE ? "hole" : what);
-		return VMMAP_OK;
+		return out_status(t->ctx, t->out);
 	}
 	fmt_size(r->page_size, psize, sizeof(psize));
 	flags_str(t->ctx, r, flags, sizeof(flags));
 	fprintf(t->out, "0x%016" PRIx64 "-0x%016" PRIx64 " %7s %5s 0x%016" PRIx64
 		" %s%s\n", r->start, r->last, size, psize, r->phys, flags,
 		r->alias ? " alias" : "");
-	return VMMAP_OK;
+	return out_status(t->ctx, t->out);
 }
 
 static void table_header(FILE *out)
@@ -313,7 +326,7 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 		pt_next_marker(s);
 	s->start = r->start;
 	s->cur = *r;
-	return VMMAP_OK;
+	return out_status(s->ctx, s->out);
 }
 
 /* ---- JSON ---- */
@@ -371,7 +384,7 @@ static vmmap_status json_range(void *arg, const struct vmmap_range *r)
 	if (r->kind == VMMAP_RANGE_INVALID)
 		fprintf(j->out, ", \"entry\": \"0x%" PRIx64 "\"", r->entry);
 	fputc('}', j->out);
-	return VMMAP_OK;
+	return out_status(j->ctx, j->out);
 }
 
 static void json_layout(struct vmmap_ctx *ctx, FILE *out)
@@ -437,7 +450,7 @@ vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		table_header(out);
 		st = vmmap_walk(ctx, s.first, s.last, flags, table_range, &t);
 		table_skipped(&t);
-		return st;
+		return st ? st : out_status(ctx, out);
 	}
 	case VMMAP_FMT_PTDUMP: {
 		struct pt_state p = { .ctx = ctx, .out = out, .all = o->all };
@@ -455,7 +468,7 @@ vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 				VMMAP_WALK_NOSPLIT, pt_range, &p);
 		if (!st && p.started)
 			pt_line(&p, s.last + 1);
-		return st;
+		return st ? st : out_status(ctx, out);
 	}
 	case VMMAP_FMT_JSON: {
 		struct json_state j = { ctx, out, true };
@@ -465,7 +478,7 @@ vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		fprintf(out, ",\n  \"ranges\": [");
 		st = vmmap_walk(ctx, s.first, s.last, flags, json_range, &j);
 		fprintf(out, "\n  ]\n}\n");
-		return st;
+		return st ? st : out_status(ctx, out);
 	}
 	}
 	return vmmap_set_error(ctx, VMMAP_ERR_ARG, "unknown format");

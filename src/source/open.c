@@ -121,11 +121,9 @@ PUBLIC vmmap_status vmmap_open_dump(struct vmmap_ctx *ctx, const char *path)
 	if (kcore_is_kcore(path))
 		return kcore_open(ctx, path);
 	/* Read-only, always: a dump is evidence. */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return vmmap_set_error(ctx, errno == ENOMEM ? VMMAP_ERR_NOMEM
-							    : VMMAP_ERR_IO,
-				       "%s: %s", path, strerror(errno));
+	st = file_open_regular(ctx, path, "a kernel dump", &fd, NULL);
+	if (st)
+		return st;
 	st = open_fd(ctx, fd, path);
 	/* Every reader holds its own duplicate. */
 	close(fd);
@@ -153,12 +151,13 @@ vmmap_status source_open_route(struct vmmap_ctx *ctx, const char *path,
 
 	if (route == SOURCE_AUTO)
 		return vmmap_open_dump(ctx, path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb) < 0) {
+	st = file_open_regular(ctx, path, "a kernel dump", &fd, NULL);
+	if (st)
+		return st;
+	if (fstat(fd, &sb) < 0) {
 		st = vmmap_set_error(ctx, VMMAP_ERR_IO, "%s: %s", path,
 				     strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		return st;
 	}
 	memset(&h, 0, sizeof(h));
