@@ -382,6 +382,8 @@ struct vmmap_opts {
 	const char *arch;	/**< --arch NAME */
 	const char *dump;	/**< positional: the dump file */
 	const char *extract;	/**< --extract FILE: write an extract */
+	bool force;		/**< --force: print a map that fails its
+				     sanity checks, with a warning */
 	bool help;
 };
 

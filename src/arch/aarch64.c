@@ -1246,6 +1246,19 @@ static vmmap_status init_aarch64(struct vmmap_ctx *ctx)
 	return VMMAP_OK;
 }
 
+/* __pa_symbol(): the image is mapped at pa + kimage_voffset
+ * (arch/arm64/include/asm/memory.h, v4.6+). */
+static bool kimage_pa_aarch64(const struct vmmap_ctx *ctx, vmmap_addr_t va,
+			      vmmap_addr_t *pa_ret)
+{
+	const struct a64_layout *l = ctx->archdata;
+
+	if (!l->kimage_voffset || va < l->kimage_voffset)
+		return false;
+	*pa_ret = va - l->kimage_voffset;
+	return true;
+}
+
 static const char *const aliases_aarch64[] = { "arm64", "AArch64", NULL };
 
 /* arch/arm64/kernel/crash_core.c (vmcore_info.c since v6.9):
@@ -1282,6 +1295,7 @@ const struct vmmap_arch vmmap_arch_aarch64 = {
 	.qemu_unnamed_block_size = 65536,
 	.vmcoreinfo_keys = keys_aarch64,
 	.symbols = symbols_aarch64,
+	.kimage_pa = kimage_pa_aarch64,
 	.init = init_aarch64,
 	.decode = decode_aarch64,
 	.inherit = inherit_aarch64,

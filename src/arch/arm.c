@@ -802,6 +802,19 @@ static vmmap_status init_arm(struct vmmap_ctx *ctx)
 	return st;
 }
 
+/* __pa(): lowmem, the image included, is linear from PAGE_OFFSET to
+ * PHYS_OFFSET (arch/arm/include/asm/memory.h). */
+static bool kimage_pa_arm(const struct vmmap_ctx *ctx, vmmap_addr_t va,
+			  vmmap_addr_t *pa_ret)
+{
+	const struct arm_layout *l = ctx->archdata;
+
+	if (va < l->page_offset)
+		return false;
+	*pa_ret = va - l->page_offset + l->phys_offset;
+	return true;
+}
+
 static const char *const aliases_arm[] = { "armv7l", "armhf", "arm32", "ARM",
 					   NULL };
 
@@ -829,6 +842,7 @@ const struct vmmap_arch vmmap_arch_arm = {
 	.qemu_unnamed_bits = 32,
 	.vmcoreinfo_keys = keys_arm,
 	.symbols = symbols_arm,
+	.kimage_pa = kimage_pa_arm,
 	.init = init_arm,
 	.decode = decode_arm,
 	.inherit = inherit_arm,

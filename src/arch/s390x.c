@@ -745,6 +745,17 @@ static bool vmcoreinfo_note_s390x(struct vmmap_ctx *ctx,
 	return v != 0;
 }
 
+static bool kimage_pa_s390x(const struct vmmap_ctx *ctx, vmmap_addr_t va,
+			    vmmap_addr_t *pa_ret)
+{
+	const struct s390_layout *l = ctx->archdata;
+
+	if (l->new_va && va < l->kaslr)
+		return false;
+	*pa_ret = kimage_pa(l, va);
+	return true;
+}
+
 static const char *const aliases_s390x[] = { "s390", "S390X", NULL };
 
 /* arch/s390/kernel/machine_kexec.c (crash_dump.c): SYMBOL(lowcore_ptr)
@@ -770,6 +781,7 @@ const struct vmmap_arch vmmap_arch_s390x = {
 	.vmcoreinfo_keys = keys_s390x,
 	.symbols = var_names,
 	.vmcoreinfo_note = vmcoreinfo_note_s390x,
+	.kimage_pa = kimage_pa_s390x,
 	.init = init_s390x,
 	.decode = decode_s390x,
 	.inherit = inherit_s390x,

@@ -45,6 +45,7 @@
 #define EFI_VA_LAST		UINT64_C(0xfffffffeffffffff)
 #define KASAN_SHADOW_END	UINT64_C(0xfffffc0000000000)
 #define TB			(UINT64_C(1) << 40)
+#define MB			(UINT64_C(1) << 20)
 #define GB			(UINT64_C(1) << 30)
 #define PUD_SIZE		GB
 
@@ -588,6 +589,45 @@ static vmmap_status ptdump_markers_x86_64(struct vmmap_ctx *ctx)
 	return VMMAP_OK;
 }
 
+/*
+ * What x86_64 kernels can write in VMCOREINFO (arch/x86/kernel/
+ * crash_core_64.c, v6.1; machine_kexec_64.c before v5.x):
+ *  pgtable_l5_enabled  0 or 1 (%d of a bool)
+ *  sme_mask            sme_me_mask: 0, or the one C-bit of AMD SME
+ *                      (arch/x86/mm/mem_encrypt_identity.c: 1UL << cbit,
+ *                      cbit from CPUID 0x8000001f, above bit 31)
+ *  phys_base           a multiple of CONFIG_PHYSICAL_ALIGN, which Kconfig
+ *                      keeps a multiple of 2 MiB on x86_64
+ *  KERNELOFFSET        the KASLR offset: image moves in PHYSICAL_ALIGN
+ *                      steps within KERNEL_IMAGE_SIZE (1 GiB)
+ *  KERNEL_IMAGE_SIZE   512 MiB, or 1 GiB with RANDOMIZE_BASE
+ *                      (page_64_types.h)
+ */
+static bool ok_bool(uint64_t v)
+{
+	return v <= 1;
+}
+
+static bool ok_sme_mask(uint64_t v)
+{
+	return !v || (!(v & (v - 1)) && v > UINT32_MAX && v < (UINT64_C(1) << 52));
+}
+
+static bool ok_2m_aligned(uint64_t v)
+{
+	return !(v & (2 * MB - 1));
+}
+
+static bool ok_kaslr(uint64_t v)
+{
+	return ok_2m_aligned(v) && v < GB;
+}
+
+static bool ok_image_size(uint64_t v)
+{
+	return v == 512 * MB || v == GB;
+}
+
 static vmmap_status init_x86_64(struct vmmap_ctx *ctx)
 {
 	struct x86_layout *l;
@@ -595,7 +635,7 @@ static vmmap_status init_x86_64(struct vmmap_ctx *ctx)
 	uint64_t v, sym, cr3;
 	vmmap_status st;
 	int i;
-	bool from_cr3;
+	bool from_cr3, have_l5, have_phys_base, have_kaslr, have_image_size;
 
 	l = calloc(1, sizeof(*l));
 	if (!l)
@@ -604,28 +644,40 @@ static vmmap_status init_x86_64(struct vmmap_ctx *ctx)
 
 	/* Paging mode: VMCOREINFO (v4.14+), else CR4.LA57 of a live CPU. */
 	l->levels = 4;
-	if (vmci_number(ctx, "NUMBER(pgtable_l5_enabled)", &v))
+	have_l5 = vmci_checked(ctx, "NUMBER(pgtable_l5_enabled)", false,
+			       ok_bool, "0 or 1", &v);
+	if (have_l5)
 		l->levels = v ? 5 : 4;
 	else if (lookup_reg(ctx, "cr4", &v))
 		l->levels = (v >> 12) & 1 ? 5 : 4;
 
-	if (vmci_number(ctx, "NUMBER(sme_mask)", &v))
+	if (vmci_checked(ctx, "NUMBER(sme_mask)", false, ok_sme_mask,
+			 "one bit above 4 GiB (the memory-encryption C-bit)",
+			 &v))
 		l->sme_mask = v;
-	if (vmci_number(ctx, "NUMBER(phys_base)", &v))
+	have_phys_base = vmci_checked(ctx, "NUMBER(phys_base)", false,
+				      ok_2m_aligned, "a multiple of 2 MiB "
+				      "(CONFIG_PHYSICAL_ALIGN)", &v);
+	if (have_phys_base)
 		l->phys_base = v;
 	else if (lookup_value(ctx, "phys_base", &v))
 		l->phys_base = v;
-	if (vmci_hex(ctx, "KERNELOFFSET", &v))
+	have_kaslr = vmci_checked(ctx, "KERNELOFFSET", true, ok_kaslr,
+				  "a multiple of 2 MiB below 1 GiB "
+				  "(CONFIG_PHYSICAL_ALIGN, KERNEL_IMAGE_SIZE)",
+				  &v);
+	if (have_kaslr)
 		l->kaslr = v;
 	else if (lookup_value(ctx, "kaslr_offset", &v))
 		l->kaslr = v;
 	/* KERNEL_IMAGE_SIZE: 1 GiB with CONFIG_RANDOMIZE_BASE, else 512 MiB
 	 * (page_64_types.h); VMCOREINFO has it since v4.15. */
 	l->image_size = 512 * (UINT64_C(1) << 20);
-	if (vmci_number(ctx, "NUMBER(KERNEL_IMAGE_SIZE)", &v) && v &&
-	    v <= GB * 2)
+	have_image_size = vmci_checked(ctx, "NUMBER(KERNEL_IMAGE_SIZE)", false,
+				       ok_image_size, "512 MiB or 1 GiB", &v);
+	if (have_image_size)
 		l->image_size = v;
-	else if (kv_get(&ctx->vmcoreinfo, "KERNELOFFSET"))
+	else if (have_kaslr)
 		l->image_size = GB;
 
 	f->nlevels = l->levels;
@@ -668,31 +720,29 @@ static vmmap_status init_x86_64(struct vmmap_ctx *ctx)
 	}
 
 	/* A live CPU without VMCOREINFO: the image's place from its mapping. */
-	if (from_cr3 && !kv_get(&ctx->vmcoreinfo, "NUMBER(phys_base)")) {
+	if (from_cr3 && !have_phys_base) {
 		st = image_from_walk(ctx, l);
 		if (st)
 			return st;
 	}
 
 	st = param_set(ctx, "pgtable_levels", l->levels,
-		       kv_get(&ctx->vmcoreinfo, "NUMBER(pgtable_l5_enabled)")
-		       ? "vmcoreinfo" : from_cr3 ? "register" : "default");
+		       have_l5 ? "vmcoreinfo" : from_cr3 ? "register"
+		       : "default");
 	if (!st)
 		st = param_set(ctx, "kaslr_offset", l->kaslr,
-			       kv_get(&ctx->vmcoreinfo, "KERNELOFFSET")
-			       ? "vmcoreinfo" : from_cr3 ? "walk" : "default");
+			       have_kaslr ? "vmcoreinfo" : from_cr3 ? "walk"
+			       : "default");
 	if (!st)
 		st = param_set(ctx, "phys_base", l->phys_base,
-			       kv_get(&ctx->vmcoreinfo, "NUMBER(phys_base)")
-			       ? "vmcoreinfo" : from_cr3 ? "walk" : "default");
+			       have_phys_base ? "vmcoreinfo" : from_cr3 ? "walk"
+			       : "default");
 	if (!st)
 		st = param_set(ctx, "root", f->root,
 			       from_cr3 ? "register" : "vmcoreinfo");
 	if (!st)
 		st = param_set(ctx, "kernel_image_size", l->image_size,
-			       kv_get(&ctx->vmcoreinfo,
-				      "NUMBER(KERNEL_IMAGE_SIZE)")
-			       ? "vmcoreinfo" : "default");
+			       have_image_size ? "vmcoreinfo" : "default");
 	if (!st)
 		st = param_set(ctx, "start_kernel_map", START_KERNEL_MAP,
 			       "default");
@@ -714,6 +764,19 @@ static vmmap_status init_x86_64(struct vmmap_ctx *ctx)
 	if (st)
 		return st;
 	return layout_regions(ctx, l);
+}
+
+/* __pa_symbol(): the image mapping at __START_KERNEL_map is linear from
+ * phys_base (arch/x86/include/asm/page_64.h). */
+static bool kimage_pa_x86_64(const struct vmmap_ctx *ctx, vmmap_addr_t va,
+			     vmmap_addr_t *pa_ret)
+{
+	const struct x86_layout *l = ctx->archdata;
+
+	if (va < START_KERNEL_MAP || va - START_KERNEL_MAP >= l->image_size)
+		return false;
+	*pa_ret = va - START_KERNEL_MAP + l->phys_base;
+	return true;
 }
 
 static const char *const aliases_x86_64[] = { "x86-64", "amd64", "X86_64",
@@ -746,6 +809,7 @@ const struct vmmap_arch vmmap_arch_x86_64 = {
 	.vmcoreinfo_marks = marks_x86_64,
 	.vmcoreinfo_keys = keys_x86_64,
 	.symbols = symbols_x86_64,
+	.kimage_pa = kimage_pa_x86_64,
 	.init = init_x86_64,
 	.decode = decode_x86_64,
 	.inherit = inherit_x86_64,

@@ -145,6 +145,12 @@ struct vmmap_arch {
 	/* Optional: where this architecture's kernel keeps the physical
 	 * address of its VMCOREINFO note, for dumps without the note. */
 	bool (*vmcoreinfo_note)(struct vmmap_ctx *ctx, vmmap_addr_t *paddr_ret);
+	/* Optional, after init(): the physical address the layout puts the
+	 * kernel image's virtual address @va at (__pa_symbol()); false if
+	 * @va is not in the image's mapping.  The loader checks the tables
+	 * map _stext there. */
+	bool (*kimage_pa)(const struct vmmap_ctx *ctx, vmmap_addr_t va,
+			  vmmap_addr_t *pa_ret);
 	/* Resolve paging mode, root and layout; fills ctx->fmt, params and
 	 * regions.  May walk (vmmap_walk with ctx->loading set). */
 	vmmap_status (*init)(struct vmmap_ctx *ctx);
@@ -229,6 +235,9 @@ struct vmmap_ctx {
 	/* Safety bound on emitted ranges per walk. */
 	uint64_t max_ranges;
 
+	/* Load even when the map fails its sanity checks (--force). */
+	bool force;
+
 	/* The physical memory read from the source since recording began
 	 * (vmmap_record_reads()), for an extract; NULL: not recording. */
 	struct mem_record *record;
@@ -259,6 +268,12 @@ bool vmci_number(const struct vmmap_ctx *ctx, const char *key,
 		 uint64_t *value_ret);	/* decimal or 0x hex, signed ok */
 bool vmci_hex(const struct vmmap_ctx *ctx, const char *key,
 	      uint64_t *value_ret);	/* hex without 0x (SYMBOL, KERNELOFFSET) */
+/* A VMCOREINFO value checked against what the kernel can write there:
+ * true and the value if it is there and @ok(value) (NULL: any number);
+ * there but not a number, or not @want (a phrase: "a multiple of 2 MiB"):
+ * a warning that names the key and says it is ignored, and false. */
+bool vmci_checked(struct vmmap_ctx *ctx, const char *key, bool hex,
+		  bool (*ok)(uint64_t), const char *want, uint64_t *value_ret);
 /* A symbol's address from any source: user symbols, then VMCOREINFO. */
 bool lookup_symbol(const struct vmmap_ctx *ctx, const char *name,
 		   uint64_t *addr_ret);

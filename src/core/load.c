@@ -9,6 +9,9 @@
 #include "config.h"
 #include "arch/arch.h"
 
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +33,85 @@ static void reset_results(struct vmmap_ctx *ctx)
 	memset(&ctx->fmt, 0, sizeof(ctx->fmt));
 	ctx->loaded = false;
 	ctx->arch = NULL;
+}
+
+/* The map is not printed as if it were good when it is not: the error,
+ * or with --force a warning that says so first. */
+static vmmap_status insane(struct vmmap_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static vmmap_status insane(struct vmmap_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		return set_nomem(ctx);
+	if (ctx->force) {
+		add_warning(ctx, "THE MAP IS WRONG (--force): %s", msg);
+		free(msg);
+		return VMMAP_OK;
+	}
+	vmmap_set_error(ctx, VMMAP_ERR_INVALID, "%s (the root or the layout "
+			"is wrong; --force prints the map anyway)", msg);
+	free(msg);
+	return VMMAP_ERR_INVALID;
+}
+
+/*
+ * Whatever the architecture: the root is a table where a table can be
+ * (aligned to its size) and is in the dump, and the tables map the
+ * kernel's own text where the layout says the image is.  A root off by a
+ * few bytes (a wrong SYMBOL(swapper_pg_dir)) or a wrong phys_base walks
+ * real-looking tables into a wrong map; this is where it is caught.
+ */
+static vmmap_status sanity(struct vmmap_ctx *ctx)
+{
+	const struct pgfmt *f = &ctx->fmt;
+	size_t size = pg_table_size(f, 0);
+	const uint8_t *data;
+	struct vmmap_vtop t;
+	vmmap_addr_t stext, pa;
+	vmmap_status st;
+
+	if (size && f->root % size)
+		return insane(ctx, "the page-table root 0x%" PRIx64 " is not "
+			      "aligned to its table's size (0x%zx)", f->root,
+			      size);
+	st = mem_read_table(ctx, f->root, size, &data);
+	if (st == VMMAP_ERR_NOMEM)
+		return st;
+	if (st) {
+		char *why = strdup(vmmap_errmsg(ctx));
+
+		vmmap_clear_error(ctx);
+		st = insane(ctx, "the page-table root 0x%" PRIx64 " cannot be "
+			    "read: %s", f->root, why ? why : "");
+		free(why);
+		return st;
+	}
+	if (!lookup_symbol(ctx, "_stext", &stext))
+		return VMMAP_OK;
+	st = vtop_internal(ctx, stext, &t);
+	if (st == VMMAP_ERR_NOMEM)
+		return st;
+	if (st) {
+		vmmap_clear_error(ctx);
+		return insane(ctx, "the kernel's own text (_stext 0x%" PRIx64
+			      ") is not mapped by the page tables at 0x%"
+			      PRIx64, stext, f->root);
+	}
+	if (ctx->arch->kimage_pa && ctx->arch->kimage_pa(ctx, stext, &pa) &&
+	    t.paddr != pa)
+		return insane(ctx, "the page tables at 0x%" PRIx64 " map the "
+			      "kernel's own text (_stext 0x%" PRIx64 ") at "
+			      "physical 0x%" PRIx64 ", the layout puts it at "
+			      "0x%" PRIx64, f->root, stext, t.paddr, pa);
+	return VMMAP_OK;
 }
 
 PUBLIC vmmap_status vmmap_load(struct vmmap_ctx *ctx)
@@ -60,6 +142,8 @@ PUBLIC vmmap_status vmmap_load(struct vmmap_ctx *ctx)
 			"no VMCOREINFO in the dump (give --vmcoreinfo FILE)");
 	ctx->arch = arch;
 	st = arch->init(ctx);
+	if (!st)
+		st = sanity(ctx);
 	if (st) {
 		st = vmmap_set_error(ctx, st, "%s layout", arch->name);
 		ctx->arch = NULL;

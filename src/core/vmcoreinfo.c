@@ -73,6 +73,12 @@ static bool parse_u64(const char *s, int base, uint64_t *ret)
 	*ret = strtoull(s, &end, base);
 	if (errno || end == s)
 		return false;
+	/* The kernel prints the number and a newline: anything else after
+	 * it is not a number it wrote ("12zz"). */
+	while (*end == ' ' || *end == '\t' || *end == '\r')
+		end++;
+	if (*end)
+		return false;
 	if (neg)
 		*ret = -*ret;
 	return true;
@@ -91,6 +97,28 @@ bool vmci_hex(const struct vmmap_ctx *ctx, const char *key,
 	      uint64_t *value_ret)
 {
 	return parse_u64(kv_get(&ctx->vmcoreinfo, key), 16, value_ret);
+}
+
+bool vmci_checked(struct vmmap_ctx *ctx, const char *key, bool hex,
+		  bool (*ok)(uint64_t), const char *want, uint64_t *value_ret)
+{
+	const char *raw = kv_get(&ctx->vmcoreinfo, key);
+	uint64_t v;
+
+	if (!raw)
+		return false;
+	if (!parse_u64(raw, hex ? 16 : 0, &v)) {
+		add_warning(ctx, "VMCOREINFO %s=%.40s is not a number: ignored",
+			    key, raw);
+		return false;
+	}
+	if (ok && !ok(v)) {
+		add_warning(ctx, "VMCOREINFO %s=%.40s is not %s: ignored", key,
+			    raw, want);
+		return false;
+	}
+	*value_ret = v;
+	return true;
 }
 
 

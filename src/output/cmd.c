@@ -18,6 +18,7 @@ enum {
 	OPT_SYMBOLS,
 	OPT_ARCH,
 	OPT_EXTRACT,
+	OPT_FORCE,
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +35,7 @@ static const struct option long_opts[] = {
 	{ "symbols", required_argument, NULL, OPT_SYMBOLS },
 	{ "arch", required_argument, NULL, OPT_ARCH },
 	{ "extract", required_argument, NULL, OPT_EXTRACT },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "all", no_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -67,6 +69,9 @@ PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
 "                       (page tables, the kernel's VMCOREINFO, symbol tables\n"
 "                       and variables): the same map, without the rest of\n"
 "                       memory, for a bug report\n"
+"      --force          print the map even when the page tables do not map\n"
+"                       the kernel's own text where the layout says (a wrong\n"
+"                       root or layout), with a warning that says so\n"
 "  -h, --help           this help\n"
 "\n"
 "Numbers may be hex (0x...) or decimal.  Exit status: 0 success, 1 error,\n"
@@ -177,6 +182,9 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 		case OPT_EXTRACT:
 			o->extract = optarg;
 			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
 		case 'a':
 			o->all = true;
 			break;
@@ -264,6 +272,7 @@ PUBLIC vmmap_status vmmap_apply_opts(struct vmmap_ctx *ctx,
 {
 	vmmap_status st;
 
+	ctx->force = o->force;
 	if (o->arch) {
 		st = vmmap_set_arch(ctx, o->arch);
 		if (st)
