@@ -250,6 +250,12 @@ enum vmmap_range_kind {
 	VMMAP_RANGE_MAPPED,	/**< mapped by leaf entries */
 	VMMAP_RANGE_UNREADABLE,	/**< a table that maps it is not in the dump */
 	VMMAP_RANGE_INVALID,	/**< an invalid entry maps it */
+	/** The same tables as an earlier range map it again (entries that
+	 * point to a table already walked elsewhere, whose content came to
+	 * many ranges): summarised unless VMMAP_WALK_ALL.  @c phys is the
+	 * table's physical address, @c replica_of the start of the first
+	 * range it mapped, @c replica_ranges the ranges one copy holds. */
+	VMMAP_RANGE_REPLICA,
 };
 
 struct vmmap_range {
@@ -271,6 +277,9 @@ struct vmmap_range {
 	vmmap_status err;
 	uint64_t entry;
 	const struct vmmap_region *region;
+	/** REPLICA: see VMMAP_RANGE_REPLICA. */
+	vmmap_addr_t replica_of;
+	uint64_t replica_ranges;
 };
 
 /** Flags for vmmap_walk(). */
@@ -281,6 +290,11 @@ struct vmmap_range {
  * same page (KASAN's early shadow, which the kernel's ptdump also prints as
  * one line per run of such entries). */
 #define VMMAP_WALK_ALIASES	0x8
+/** Walk every copy of a shared subtree in full: no VMMAP_RANGE_REPLICA.
+ * Real kernels share only small subtrees (KASAN's early shadow, ESPfix),
+ * which are never summarised; hostile tables that point hundreds of
+ * entries at one big subtree would otherwise print millions of lines. */
+#define VMMAP_WALK_ALL		0x10
 
 /** Return VMMAP_OK to go on; anything else stops the walk and is returned. */
 typedef vmmap_status vmmap_range_fn(void *arg, const struct vmmap_range *r);

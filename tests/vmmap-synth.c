@@ -192,6 +192,15 @@ int main(int argc, char **argv)
 			for (uint64_t i = x; i <= y; i++)
 				put(&m, cur, i, strtoull(a, NULL, 0) +
 				    (i - x) * step);
+		} else if (!strcmp(w, "walk-aliases")) {
+			/* the walk --format=ptdump does */
+			if (!loaded(ctx, &done))
+				continue;
+			printf("%s:\n", w);
+			if (vmmap_walk(ctx, 0, VMMAP_ADDR_MAX, VMMAP_WALK_RAW |
+				       VMMAP_WALK_ALIASES | VMMAP_WALK_NOSPLIT,
+				       print_range, ctx))
+				printf("walk error: %s\n", vmmap_errmsg(ctx));
 		} else if (!strcmp(w, "walk") || !strcmp(w, "walk-raw")) {
 			uint64_t first = n >= 3 ? strtoull(a, NULL, 0) : 0;
 			uint64_t last = n >= 3 ? strtoull(b, NULL, 0)
@@ -219,6 +228,29 @@ int main(int argc, char **argv)
 				       " levels=%d\n", a, t.paddr, t.page_size,
 				       t.nlevels);
 			}
+		} else if (!strcmp(w, "run")) {
+			/* run OPTIONS...: what vmmap-dump prints with them */
+			char *args[32], *tok, *save = NULL, *rest;
+			struct vmmap_opts o;
+			int na = 0;
+
+			if (!loaded(ctx, &done))
+				continue;
+			rest = strstr(line, "run") + 3;
+			args[na++] = "vmmap";
+			for (tok = strtok_r(rest, " \t\n", &save); tok && na < 31;
+			     tok = strtok_r(NULL, " \t\n", &save))
+				args[na++] = tok;
+			args[na] = NULL;
+			printf("run%s:\n", na > 1 ? "" : " (no options)");
+			fflush(stdout);
+			if (vmmap_parse_opts(ctx, na, args, &o) ||
+			    vmmap_run(ctx, &o, stdout)) {
+				fflush(stdout);
+				printf("run error: %s\n", vmmap_errmsg(ctx));
+				vmmap_clear_error(ctx);
+			}
+			fflush(stdout);
 		} else if (!strcmp(w, "param")) {
 			if (!loaded(ctx, &done))
 				continue;

@@ -13,6 +13,16 @@
  * of walking again.  That is what keeps KASAN's early shadow (every entry of
  * a 16 TiB range pointing to one page through the same tables) and hostile
  * self-referencing tables linear in the number of distinct tables.
+ *
+ * The output is kept bounded too: entries that point to a table this walk
+ * has already walked from another entry are walked again (and printed)
+ * until the copies of that table have come to REPLICA_BUDGET ranges; the
+ * copies after that are reported as one REPLICA range each (merged when
+ * they follow each other) naming the first copy, unless VMMAP_WALK_ALL.
+ * A hostile root whose 512 entries all point to the kernel's subtree
+ * prints its map a few times, not 512 times; what real kernels share
+ * (ESPfix: 131,000 ranges in all; KASAN's early shadow: a few merged) is
+ * printed in full.
  */
 #include "config.h"
 #include "core/core.h"
@@ -34,6 +44,8 @@ struct run {
 	int level;
 	bool alias;
 	vmmap_status err;
+	vmmap_addr_t replica_of;	/* REPLICA */
+	uint64_t replica_ranges;
 };
 
 /* A table whose content comes to at most this many runs is memoised: a
@@ -59,6 +71,22 @@ struct memo {
 	struct run pool[MEMO_POOL];	/* start/last relative to the table */
 };
 
+/* Ranges the copies of one table may come to before the next copies are
+ * summarised: twice ESPfix's (65 ranges a PTE page, 2048 copies); KASAN's
+ * early shadow with --raw (512 ranges a PTE page, millions of copies)
+ * reaches it, rightly. */
+#define REPLICA_BUDGET (UINT64_C(1) << 18)
+#define SEEN_SLOTS 8192
+
+/* Tables this walk has walked: where first, and what they came to. */
+struct seen_ent {
+	vmmap_addr_t table, base;
+	uint64_t eff;
+	uint64_t nruns;		/* of one copy */
+	uint64_t copies_runs;	/* of the copies walked again so far */
+	int level;		/* 0: empty slot (the root is never seen) */
+};
+
 /* Per-level collector: the runs of the table being walked at that level. */
 struct runbuf {
 	int n;
@@ -80,6 +108,12 @@ struct walker {
 	uint64_t nranges;
 	uint64_t visits;
 	vmmap_status st;
+	/* up[l]: runs other than holes passed up out of the tables at level
+	 * l so far (what a subtree "came to", after merging within it; holes
+	 * are not counted: --raw makes one of every empty entry, and
+	 * ESPfix's shared tables are mostly empty) */
+	uint64_t up[VMMAP_MAX_LEVELS];
+	struct seen_ent seen[SEEN_SLOTS];
 };
 
 /* Bound on tables walked (memo hits do not count), against hostile tables
@@ -94,14 +128,61 @@ void memo_free(struct vmmap_ctx *ctx)
 	ctx->memo = NULL;
 }
 
-static struct memo_ent *memo_slot(struct memo *m, vmmap_addr_t table,
-				  int level, uint64_t eff)
+static uint64_t table_hash(vmmap_addr_t table, int level, uint64_t eff)
 {
 	uint64_t h = (table >> 9) ^ (table >> 21) ^ (uint64_t)level * 0x9e37 ^
 		     eff * 0x100000001b3ULL;
 
-	h ^= h >> 17;
-	return &m->ent[h % MEMO_SLOTS];
+	return h ^ (h >> 17);
+}
+
+static struct memo_ent *memo_slot(struct memo *m, vmmap_addr_t table,
+				  int level, uint64_t eff)
+{
+	return &m->ent[table_hash(table, level, eff) % MEMO_SLOTS];
+}
+
+static struct seen_ent *seen_slot(struct walker *w, vmmap_addr_t table,
+				  int level, uint64_t eff)
+{
+	return &w->seen[table_hash(table, level, eff) % SEEN_SLOTS];
+}
+
+/* Note the first copy of a subtree; a slot keeps the first table in it. */
+static void seen_note(struct walker *w, vmmap_addr_t table, int level,
+		      uint64_t eff, vmmap_addr_t base, uint64_t nruns)
+{
+	struct seen_ent *se = seen_slot(w, table, level, eff);
+
+	if (se->level)
+		return;
+	se->table = table;
+	se->level = level;
+	se->eff = eff;
+	se->base = base;
+	se->nruns = nruns;
+	se->copies_runs = 0;
+}
+
+/* A copy of a subtree already walked at another address, after its
+ * copies have printed enough: summarise it?  Else count it. */
+static const struct seen_ent *seen_replica(struct walker *w,
+					   vmmap_addr_t table, int level,
+					   uint64_t eff, vmmap_addr_t base)
+{
+	struct seen_ent *se = seen_slot(w, table, level, eff);
+
+	if (w->flags & VMMAP_WALK_ALL)
+		return NULL;
+	if (se->level != level || se->table != table || se->eff != eff ||
+	    se->base == base)
+		return NULL;
+	if (se->copies_runs < REPLICA_BUDGET) {
+		se->copies_runs += se->nruns < REPLICA_BUDGET ? se->nruns
+							       : REPLICA_BUDGET;
+		return NULL;
+	}
+	return se;
 }
 
 static void memo_store(struct memo *m, struct memo_ent *me,
@@ -141,6 +222,10 @@ static bool can_merge(const struct walker *w, const struct run *a,
 	uint64_t mask = w->ctx->arch->merge_mask;
 
 	if (w->flags & VMMAP_WALK_RAW) {
+		if (a->kind == VMMAP_RANGE_REPLICA &&
+		    b->kind == VMMAP_RANGE_REPLICA)
+			return a->last + 1 == b->start && a->phys == b->phys &&
+			       a->level == b->level;
 		/* Only identical entries mapping one and the same page. */
 		return (w->flags & VMMAP_WALK_ALIASES) &&
 		       a->last + 1 == b->start &&
@@ -160,6 +245,8 @@ static bool can_merge(const struct walker *w, const struct run *a,
 		return a->err == b->err && a->level == b->level;
 	case VMMAP_RANGE_INVALID:
 		return a->entry == b->entry && a->level == b->level;
+	case VMMAP_RANGE_REPLICA:
+		return a->phys == b->phys && a->level == b->level;
 	case VMMAP_RANGE_MAPPED:
 		break;
 	}
@@ -214,6 +301,8 @@ static void deliver_piece(struct walker *w, const struct run *r,
 	out.err = r->err;
 	out.entry = r->entry;
 	out.region = reg;
+	out.replica_of = r->replica_of;
+	out.replica_ranges = r->replica_ranges;
 	w->st = w->fn(w->arg, &out);
 }
 
@@ -267,6 +356,23 @@ static void out_flush(struct walker *w)
 
 static void push(struct walker *w, int level, const struct run *r);
 
+static uint64_t count_unholes(const struct runbuf *b)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		n += b->runs[i].kind != VMMAP_RANGE_HOLE;
+	return n;
+}
+
+/* A run leaving the table at @level for the level above. */
+static void push_up(struct walker *w, int level, const struct run *r)
+{
+	w->up[level] += r->kind != VMMAP_RANGE_HOLE;
+	push(w, level - 1, r);
+}
+
 static void buf_spill(struct walker *w, int level)
 {
 	struct runbuf *b = &w->buf[level];
@@ -274,7 +380,7 @@ static void buf_spill(struct walker *w, int level)
 
 	b->spill = true;
 	for (i = 0; i < b->n; i++)
-		push(w, level - 1, &b->runs[i]);
+		push_up(w, level, &b->runs[i]);
 	b->n = 0;
 }
 
@@ -289,7 +395,7 @@ static void push(struct walker *w, int level, const struct run *r)
 	}
 	/* Spilled collectors pass runs straight up: skip them. */
 	while (level >= 0 && w->buf[level].spill)
-		level--;
+		w->up[level--] += r->kind != VMMAP_RANGE_HOLE;
 	if (level < 0) {
 		out_push(w, r);
 		return;
@@ -301,7 +407,7 @@ static void push(struct walker *w, int level, const struct run *r)
 	}
 	if (b->n == MEMO_RUNS) {
 		buf_spill(w, level);
-		push(w, level - 1, r);
+		push_up(w, level, r);
 		return;
 	}
 	b->runs[b->n++] = *r;
@@ -394,6 +500,7 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 	struct memo_ent *me = NULL;
 	struct runbuf *b = &w->buf[level];
 	vmmap_status st;
+	uint64_t up_before;
 	bool whole = level > 0 && w->first <= base && tlast <= w->last &&
 		     !part;
 
@@ -410,6 +517,24 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 		first = 0;
 		count = n;
 	}
+	if (whole) {
+		const struct seen_ent *se = seen_replica(w, table, level, eff,
+							 base);
+
+		if (se) {
+			struct run r = { 0 };
+
+			r.kind = VMMAP_RANGE_REPLICA;
+			r.start = base;
+			r.last = tlast;
+			r.phys = table;
+			r.level = level - 1;
+			r.replica_of = se->base;
+			r.replica_ranges = se->nruns;
+			push_up(w, level, &r);
+			return;
+		}
+	}
 	if (whole && w->ctx->memo) {
 		me = memo_slot(w->ctx->memo, table, level, eff);
 		if (me->level == level && me->table == table &&
@@ -419,9 +544,10 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 
 				r.start += base;
 				r.last += base;
-				push(w, level - 1, &r);
+				push_up(w, level, &r);
 			}
 			w->ctx->stat_memo_hits++;
+			seen_note(w, table, level, eff, base, me->nruns);
 			return;
 		}
 	}
@@ -455,7 +581,7 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 		r.phys = table;
 		r.level = level;
 		r.err = st;
-		push(w, level - 1, &r);
+		push_up(w, level, &r);
 		return;
 	}
 
@@ -473,6 +599,7 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 
 	b->n = 0;
 	b->spill = false;
+	up_before = w->up[level];
 	for (i = lo; i <= hi && !w->st; i++) {
 		vmmap_addr_t va = entry_va(f, level, base, i);
 
@@ -505,6 +632,10 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 	if (w->st)
 		return;
 
+	if (whole)
+		seen_note(w, table, level, eff, base,
+			  w->up[level] - up_before + (b->spill ? 0
+						       : count_unholes(b)));
 	if (b->spill)
 		return;
 	if (whole && w->ctx->memo && me && b->n > 0)
@@ -512,7 +643,7 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 	/* Pass the collected runs up (pushing to the levels above never
 	 * touches this level's collector). */
 	for (i = 0; i < (unsigned)b->n; i++)
-		push(w, level - 1, &b->runs[i]);
+		push_up(w, level, &b->runs[i]);
 	b->n = 0;
 }
 
@@ -557,7 +688,8 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	struct walker *w;
 	vmmap_addr_t lo, hi;
 	vmmap_status st;
-	unsigned mode = flags & (VMMAP_WALK_RAW | VMMAP_WALK_ALIASES);
+	unsigned mode = flags & (VMMAP_WALK_RAW | VMMAP_WALK_ALIASES |
+				 VMMAP_WALK_ALL);
 
 	if (first > last)
 		return vmmap_set_error(ctx, VMMAP_ERR_ARG,

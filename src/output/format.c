@@ -79,6 +79,7 @@ static const char *kind_name(enum vmmap_range_kind k)
 	case VMMAP_RANGE_MAPPED: return "mapped";
 	case VMMAP_RANGE_UNREADABLE: return "unreadable";
 	case VMMAP_RANGE_INVALID: return "invalid";
+	case VMMAP_RANGE_REPLICA: return "replica";
 	}
 	return "?";
 }
@@ -102,6 +103,14 @@ static void unmapped_str(const struct vmmap_range *r, char *buf, size_t size)
 		break;
 	case VMMAP_RANGE_INVALID:
 		snprintf(buf, size, "invalid entry 0x%016" PRIx64, r->entry);
+		break;
+	case VMMAP_RANGE_REPLICA:
+		snprintf(buf, size, "the tables that map 0x%016" PRIx64 " again "
+			 "(table at 0x%" PRIx64 ", %s%" PRIu64 " ranges a copy; "
+			 "--all prints them)", r->replica_of, r->phys,
+			 r->replica_ranges == UINT64_MAX ? "over " : "",
+			 r->replica_ranges == UINT64_MAX ? (uint64_t)1024
+							 : r->replica_ranges);
 		break;
 	default:
 		snprintf(buf, size, "-");
@@ -237,6 +246,7 @@ struct pt_state {
 	size_t marker;		/* index of the current marker */
 	bool all;
 	unsigned long lines;	/* lines since the marker */
+	bool fresh;		/* the line before was a summary */
 };
 
 static void pt_line(struct pt_state *s, vmmap_addr_t end)
@@ -284,23 +294,29 @@ static bool pt_same(const struct vmmap_range *a, const struct vmmap_range *b)
 	return pa == pb && ea == eb && a->level == b->level;
 }
 
-static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
+/* One entry (or a run the walker merged: identical entries aliasing one
+ * page, as KASAN's early shadow) as the kernel's note_page() sees it. */
+static vmmap_status pt_entry(struct pt_state *s, const struct vmmap_range *r)
 {
-	struct pt_state *s = arg;
 	bool crossing;
 
-	if (r->region && (!strcmp(r->region->id, "noncanonical") ||
-			  !strcmp(r->region->id, "guard")))
-		return VMMAP_OK;
-	/* The kernel's walk starts at its first marker (arm64: PAGE_OFFSET,
-	 * x86: 0); what lies below is not in its output. */
-	if (s->ctx->nmarkers && r->start < s->ctx->markers[0].addr) {
-		struct vmmap_range clip = *r;
+	if (r->kind == VMMAP_RANGE_REPLICA && s->started) {
+		/* not the kernel's format: hostile tables only */
+		char what[160];
 
-		if (r->last < s->ctx->markers[0].addr)
-			return VMMAP_OK;
-		clip.start = s->ctx->markers[0].addr;
-		return pt_range(arg, &clip);
+		pt_line(s, r->start);
+		unmapped_str(r, what, sizeof(what));
+		fprintf(s->out, "... 0x%016" PRIx64 "-0x%016" PRIx64 ": %s ...\n",
+			r->start, r->last, what);
+		s->fresh = true;
+		return out_status(s->ctx, s->out);
+	}
+	if (s->fresh) {
+		/* after a summary: a new line starts here */
+		s->fresh = false;
+		s->start = r->start;
+		s->cur = *r;
+		return VMMAP_OK;
 	}
 	if (!s->started) {
 		/* note_page()'s first call: the first marker, whatever the
@@ -312,7 +328,7 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 		if (s->ctx->nmarkers)
 			fprintf(s->out, "---[ %s ]---\n",
 				s->ctx->markers[0].name);
-		return VMMAP_OK;
+		return out_status(s->ctx, s->out);
 	}
 	/* As note_page() does it: a marker is noticed at the first entry at
 	 * or past it, ends the line there, and is printed after it; one
@@ -327,6 +343,74 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 	s->start = r->start;
 	s->cur = *r;
 	return out_status(s->ctx, s->out);
+}
+
+static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
+{
+	struct pt_state *s = arg;
+	struct vmmap_range piece = *r;
+	vmmap_status st = VMMAP_OK;
+
+	/* A range of an unsplit walk may span regions and markers: cut it
+	 * where the kernel's walk would see something new. */
+	while (!st) {
+		const struct vmmap_region *reg =
+			vmmap_region_of(s->ctx, piece.start);
+		vmmap_addr_t cut = piece.last;
+		size_t m;
+
+		/* The x86 kernel does not walk the non-canonical and guard
+		 * holes: skip what lies in them. */
+		if (reg && (!strcmp(reg->id, "noncanonical") ||
+			    !strcmp(reg->id, "guard"))) {
+			if (reg->last >= piece.last)
+				return VMMAP_OK;
+			piece.start = reg->last + 1;
+			continue;
+		}
+		if (reg && reg->last < cut &&
+		    vmmap_region_of(s->ctx, reg->last + 1) &&
+		    (!strcmp(vmmap_region_of(s->ctx, reg->last + 1)->id,
+			     "noncanonical") ||
+		     !strcmp(vmmap_region_of(s->ctx, reg->last + 1)->id,
+			     "guard")))
+			cut = reg->last;
+		/* The kernel's walk starts at its first marker (arm64:
+		 * PAGE_OFFSET, x86: 0); what lies below is not in its
+		 * output. */
+		if (s->ctx->nmarkers && piece.start < s->ctx->markers[0].addr) {
+			if (piece.last < s->ctx->markers[0].addr)
+				return VMMAP_OK;
+			piece.start = s->ctx->markers[0].addr;
+			continue;
+		}
+		/* the next marker inside the piece: an entry of its own */
+		for (m = s->started ? s->marker + 1 : 1;
+		     m < s->ctx->nmarkers; m++) {
+			vmmap_addr_t a = s->ctx->markers[m].addr;
+
+			if (a > piece.start && a <= cut) {
+				cut = a - 1;
+				break;
+			}
+			if (a > cut)
+				break;
+		}
+		{
+			struct vmmap_range e = piece;
+
+			e.last = cut;
+			if (e.kind == VMMAP_RANGE_MAPPED && !e.alias)
+				e.phys = piece.phys;
+			st = pt_entry(s, &e);
+		}
+		if (cut == piece.last)
+			break;
+		if (piece.kind == VMMAP_RANGE_MAPPED && !piece.alias)
+			piece.phys += cut + 1 - piece.start;
+		piece.start = cut + 1;
+	}
+	return st;
 }
 
 /* ---- JSON ---- */
@@ -381,6 +465,9 @@ static vmmap_status json_range(void *arg, const struct vmmap_range *r)
 	if (r->kind == VMMAP_RANGE_UNREADABLE)
 		fprintf(j->out, ", \"table\": \"0x%" PRIx64 "\", \"error\": \"%s\"",
 			r->phys, r->err == VMMAP_ERR_NODATA ? "nodata" : "io");
+	if (r->kind == VMMAP_RANGE_REPLICA)
+		fprintf(j->out, ", \"table\": \"0x%" PRIx64 "\", \"of\": \"0x%"
+			PRIx64 "\"", r->phys, r->replica_of);
 	if (r->kind == VMMAP_RANGE_INVALID)
 		fprintf(j->out, ", \"entry\": \"0x%" PRIx64 "\"", r->entry);
 	fputc('}', j->out);
@@ -438,7 +525,8 @@ vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 	struct span s;
 	vmmap_status st;
 	unsigned flags = (o->raw ? VMMAP_WALK_RAW : 0) |
-			 (o->no_holes ? VMMAP_WALK_NOHOLES : 0);
+			 (o->no_holes ? VMMAP_WALK_NOHOLES : 0) |
+			 (o->all ? VMMAP_WALK_ALL : 0);
 
 	st = selected_span(ctx, o, &s);
 	if (st)
@@ -465,7 +553,8 @@ vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		/* entry by entry, as the kernel's walker calls note_page() */
 		st = vmmap_walk(ctx, s.first, s.last,
 				VMMAP_WALK_RAW | VMMAP_WALK_ALIASES |
-				VMMAP_WALK_NOSPLIT, pt_range, &p);
+				VMMAP_WALK_NOSPLIT |
+				(o->all ? VMMAP_WALK_ALL : 0), pt_range, &p);
 		if (!st && p.started)
 			pt_line(&p, s.last + 1);
 		return st ? st : out_status(ctx, out);
@@ -700,7 +789,8 @@ vmmap_status fmt_stats(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 	st = selected_span(ctx, o, &sp);
 	if (st)
 		return st;
-	st = vmmap_walk(ctx, sp.first, sp.last, VMMAP_WALK_NOHOLES,
+	st = vmmap_walk(ctx, sp.first, sp.last,
+			VMMAP_WALK_NOHOLES | VMMAP_WALK_ALL,
 			stat_range, &s);
 	if (st) {
 		free(s.rows);
