@@ -425,6 +425,7 @@ static vmmap_status find_phys_offset(struct vmmap_ctx *ctx,
 			"swapper_pg_dir 0x%" PRIx64 " is not within 4 GiB "
 			"above PAGE_OFFSET 0x%" PRIx64, swapper,
 			l->page_offset);
+	ctx->quiet++;	/* most candidates fail to read: no messages */
 	for (p = 0; p < (UINT64_C(1) << 32) - (swapper - l->page_offset);
 	     p += SZ_2M) {
 		if (!phys_offset_fits(ctx, swapper, l->page_offset, p))
@@ -432,6 +433,7 @@ static vmmap_status find_phys_offset(struct vmmap_ctx *ctx,
 		if (!nfound++)
 			found = p;
 	}
+	ctx->quiet--;
 	if (!nfound)
 		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
 			"no PHYS_OFFSET under which swapper_pg_dir (0x%" PRIx64

@@ -237,6 +237,9 @@ struct vmmap_ctx {
 
 	/* Load even when the map fails its sanity checks (--force). */
 	bool force;
+	/* Errors are not formatted (a scan that expects most reads to fail
+	 * and discards why): vmmap_set_error() only returns the status. */
+	unsigned quiet;
 
 	/* The physical memory read from the source since recording began
 	 * (vmmap_record_reads()), for an extract; NULL: not recording. */

@@ -59,6 +59,8 @@ PUBLIC vmmap_status vmmap_set_error(struct vmmap_ctx *ctx, vmmap_status status,
 {
 	va_list ap;
 
+	if (ctx->quiet)
+		return status;
 	va_start(ap, fmt);
 	set_errorv(ctx, status, fmt, ap);
 	va_end(ap);

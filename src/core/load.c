@@ -94,6 +94,22 @@ static vmmap_status sanity(struct vmmap_ctx *ctx)
 		free(why);
 		return st;
 	}
+	{
+		unsigned i, n = 1u << f->lv[0].bits, present = 0;
+
+		for (i = 0; i < n; i++) {
+			struct pte pte;
+
+			memset(&pte, 0, sizeof(pte));
+			ctx->arch->decode(ctx, 0, mem_get_pte(f, data, i), &pte);
+			present += pte.type == PTE_TABLE ||
+				   pte.type == PTE_LEAF;
+		}
+		if (!present)
+			return insane(ctx, "the page-table root 0x%" PRIx64
+				      " has no valid entry: it maps nothing",
+				      f->root);
+	}
 	if (!lookup_symbol(ctx, "_stext", &stext))
 		return VMMAP_OK;
 	st = vtop_internal(ctx, stext, &t);

@@ -244,6 +244,7 @@ vmmap_status vmci_scan(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	if (!page)
 		return set_nomem(ctx);
 	ctx->errmsg = NULL;
+	ctx->quiet++;
 	found = note_addr != VMMAP_ADDR_MAX && try_note_at(ctx, note_addr);
 	for (addr = first & ~(uint64_t)(SCAN_PAGE - 1);
 	     !found && addr < end && addr >= first - first % SCAN_PAGE &&
@@ -272,6 +273,7 @@ vmmap_status vmci_scan(struct vmmap_ctx *ctx, vmmap_addr_t first,
 		vmmap_clear_error(ctx);
 	}
 	free(page);
+	ctx->quiet--;
 	vmmap_clear_error(ctx);
 	ctx->errmsg = saved;
 	if (!found && !budget)

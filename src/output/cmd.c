@@ -82,6 +82,11 @@ static bool parse_num(const char *s, uint64_t *ret)
 {
 	char *end;
 
+	/* strtoull() takes "-1" as 2^64 - 1: an address is never negative */
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '-' || *s == '+')
+		return false;
 	errno = 0;
 	*ret = strtoull(s, &end, 0);
 	return !errno && end != s && !*end;

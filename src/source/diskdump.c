@@ -558,6 +558,15 @@ static vmmap_status dd_header(struct vmmap_ctx *ctx, struct diskdump *dd)
 	uint32_t ver_le, ver_be;
 	vmmap_status st;
 
+	/* makedumpfile -E -F: a flattened stream of an ELF dump. */
+	if (s->rec && s->size >= 4 && src_read(ctx, s, h, 4, 0, "header") ==
+	    VMMAP_OK && !memcmp(h, "\177ELF", 4))
+		return vmmap_set_error(ctx, VMMAP_ERR_NOTSUP,
+				       "%s: a flattened ELF dump (makedumpfile "
+				       "-E -F): rebuild it first with "
+				       "makedumpfile -R OUT < %s", s->path,
+				       s->path);
+	vmmap_clear_error(ctx);
 	if (s->size < sizeof(h))
 		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
 				       "%s: kdump header truncated (file is "
@@ -737,6 +746,10 @@ static vmmap_status dd_bitmap(struct vmmap_ctx *ctx, struct diskdump *dd)
 				       "-byte bitmaps at offset 0x%" PRIx64,
 				       dd->src.path, dd->max_mapnr,
 				       dd->bitmap_half, dd->bitmap_off);
+	if (!dd->max_mapnr)
+		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+				       "%s: kdump header: max_mapnr is 0: the "
+				       "dump holds no memory", dd->src.path);
 	bytes = (dd->max_mapnr + 7) / 8;
 	if (bytes > MAX_BITMAP_HALF)
 		return vmmap_set_error(ctx, VMMAP_ERR_LIMIT,
@@ -1013,6 +1026,16 @@ static vmmap_status dd_block(struct vmmap_ctx *ctx, struct diskdump *dd,
 		if (!slot->data)
 			return set_nomem(ctx);
 	}
+	/* One compression or none: the page descriptor's flags hold only
+	 * makedumpfile's DUMP_DH_COMPRESSED_* bits. */
+	if ((d.flags & ~(uint32_t)DUMP_DH_COMPRESSED) ||
+	    (d.flags & (d.flags - 1)))
+		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+				       "%s: pfn 0x%" PRIx64 ": page descriptor "
+				       "flags 0x%" PRIx32 " name no known "
+				       "compression (zlib 0x1, lzo 0x2, snappy "
+				       "0x4, zstd 0x20)", dd->src.path, pfn,
+				       d.flags);
 	if (!(d.flags & DUMP_DH_COMPRESSED)) {
 		if (d.size != dd->block_size)
 			return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,

@@ -26,6 +26,7 @@ struct elf_info {
 	bool shdrs;		/* has section headers */
 	bool shdrs_bad;		/* section headers not in the file */
 	uint64_t phys_end;	/* end of the memory its segments hold */
+	size_t nloads;		/* PT_LOAD segments */
 	/* Notes we read ourselves (NUL-terminated copies, NULL if none): the
 	 * kernel's VMCOREINFO, and vmmap's own note of an extract. */
 	char *vmcoreinfo, *vmmap_note;
@@ -240,6 +241,7 @@ static vmmap_status elf_check(struct vmmap_ctx *ctx, int fd, const char *path,
 		}
 		if (ph.p_paddr + ph.p_memsz > h->phys_end)
 			h->phys_end = ph.p_paddr + ph.p_memsz;
+		h->nloads++;
 		if (segs && ph.p_memsz) {
 			struct elf_seg sg = { ph.p_paddr, ph.p_memsz,
 					      ph.p_offset, ph.p_filesz };
@@ -533,6 +535,12 @@ static vmmap_status elf_reader_open(struct vmmap_ctx *ctx, int fd,
 	st = elf_check(ctx, fd, path, size, &info, NULL, true);
 	if (st)
 		goto out;
+	if (!info.nloads) {
+		st = vmmap_set_error(ctx, VMMAP_ERR_FORMAT, "%s: an ELF core "
+				     "file without PT_LOAD segments: it holds "
+				     "no memory", path);
+		goto out;
+	}
 	give_hints(&info, h);
 	/* libkdumpfile 0.5.1 does not byte-swap the section header of a
 	 * big-endian file (QEMU's s390x dumps have one) and asks malloc()

@@ -98,6 +98,10 @@ static vmmap_status open_fd(struct vmmap_ctx *ctx, int fd, const char *path)
 	if (n < 0)
 		return vmmap_set_error(ctx, VMMAP_ERR_IO, "%s: %s", path,
 				       strerror(errno));
+	if (!sb.st_size)
+		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+				       "%s: empty file (0 bytes), not a kernel "
+				       "dump", path);
 	for (i = 0; i < ARRAY_SIZE(readers); i++) {
 		if (!readers[i]->probe(head, (size_t)n))
 			continue;
