@@ -25,6 +25,7 @@ SYNTH_TESTS = \
 	tests/synth/aarch64-6.12-va52on47-16k-norange.pt \
 	tests/synth/arm-6.1-2level.pt \
 	tests/synth/arm-6.1-lpae.pt \
+	tests/synth/arm-6.1-banks.pt tests/synth/arm-6.1-banks-odd.pt \
 	tests/synth/s390x-6.1-r3-edat.pt \
 	tests/synth/s390x-6.1-r2-tftl.pt \
 	tests/synth/s390x-synth-r1.pt
