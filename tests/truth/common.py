@@ -283,3 +283,76 @@ def main_for(arch, check_entry):
     for d in dirs:
         check_entry(d, checkers)
     return summary(checkers)
+
+
+# ---- checks shared by the architectures' checkers --------------------------
+
+# Callers of the vmalloc areas that hold modules: module_alloc() until
+# v6.12, execmem_alloc() since (mm/execmem.c), load_module() in between.
+MODULE_CALLERS = ('load_module', 'module_alloc', 'execmem')
+
+
+def has_kallsyms(d):
+    """Does the guest's VMCOREINFO locate its kallsyms tables (v6.0+)?"""
+    try:
+        return 'SYMBOL(kallsyms_names)=' in read_truth(d, 'vmcoreinfo-note')
+    except OSError:
+        return False
+
+
+def release_version(d):
+    """(major, minor) of the guest's uname -r, or None."""
+    try:
+        rel = read_truth(d, 'uname').strip()
+    except OSError:
+        return None
+    m = re.match(r'(\d+)\.(\d+)', rel)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def check_modules_mapped(c, vm, d, page=PAGE, regions=('modules',),
+                         area_regions=None):
+    """/proc/modules gives each module's text address and total size.
+    Until v6.3 that is one module_alloc() allocation, every page mapped.
+    v6.4 (commit ac3b43283923 "module: replace module_layout with
+    module_memory") allocates text, data, rodata, ... separately, so
+    [addr, addr + size) spans several vmalloc areas with guard pages
+    between them: then the first page of each module, and every page of
+    the module allocations vmallocinfo lists, must be mapped."""
+    def mapped_in(va, where=regions):
+        r = vm.find(va)
+        return r is not None and r['kind'] == 'mapped' and \
+            r['region'] in where
+
+    mods = parse_modules(d)
+    c.check(len(mods) > 0, 'modules are loaded')
+    kv = release_version(d)
+    split = kv is None or kv >= (6, 4)
+    bad = []
+    for name, size, addr in mods:
+        end = addr + page if split else addr + size
+        for va in range(addr & ~(page - 1), end, page):
+            if not mapped_in(va):
+                bad.append('%s page %x' % (name, va))
+                break
+    c.check(not bad, '%s of %d modules is mapped in %s (v%s)' % (
+        'the first page' if split else 'every page', len(mods),
+        '/'.join(regions), '%d.%d' % kv if kv else '?'), ', '.join(bad))
+    areas = [(st, en, n) for st, en, n, _, w in parse_vmallocinfo(d)
+             if n is not None and w.strip().startswith(MODULE_CALLERS)]
+    # Since v6.14 (2e45474ab14f "execmem: add support for cache of large
+    # ROX pages") module text may come from an execmem cache area shared
+    # by several modules: each module's address lies in a module area,
+    # not necessarily at its start.
+    homeless = [name for name, _, a in mods
+                if not any(st <= a < en for st, en, _ in areas)]
+    c.check(len(areas) > 0 and not homeless,
+            'each module\'s address lies in one of the %d module '
+            'allocations of vmallocinfo' % len(areas), ', '.join(homeless))
+    where = area_regions or regions
+    bad = ['%x' % va for st, _, n in areas
+           for va in range(st, st + n * page, page)
+           if not mapped_in(va, where)]
+    c.check(not bad, 'every page of the %d module allocations of '
+            'vmallocinfo is mapped in %s' % (len(areas), '/'.join(where)),
+            ', '.join(bad[:5]))
