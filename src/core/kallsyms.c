@@ -234,8 +234,14 @@ vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx,
 
 	for (nw = 0; wanted[nw]; nw++)
 		have[nw] = false;
+	/* Every table located, or none of this is for us (VMCOREINFO before
+	 * v6.0, or a System.map that names some of them only). */
 	if (!lookup_symbol(ctx, "kallsyms_names", &names_addr) ||
-	    !lookup_symbol(ctx, "kallsyms_num_syms", &addrs_addr))
+	    !lookup_symbol(ctx, "kallsyms_num_syms", &addrs_addr) ||
+	    !lookup_symbol(ctx, "kallsyms_token_table", &addrs_addr) ||
+	    !lookup_symbol(ctx, "kallsyms_token_index", &addrs_addr) ||
+	    (!lookup_symbol(ctx, "kallsyms_offsets", &addrs_addr) &&
+	     !lookup_symbol(ctx, "kallsyms_addresses", &addrs_addr)))
 		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
 			"VMCOREINFO has no kallsyms symbols (before v6.0)");
 	k = calloc(1, sizeof(*k));

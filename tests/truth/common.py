@@ -127,9 +127,11 @@ def parse_modules(d):
     """(name, size, address) of /proc/modules."""
     out = []
     for line in (read_truth(d, 'modules') or '').splitlines():
+        # "name size refs deps state address [(taints)]"
         parts = line.split()
-        if len(parts) >= 6 and parts[-1].startswith('0x'):
-            out.append((parts[0], int(parts[1]), int(parts[-1], 16)))
+        addr = [p for p in parts[5:] if p.startswith('0x')]
+        if len(parts) >= 6 and addr:
+            out.append((parts[0], int(parts[1]), int(addr[0], 16)))
     return out
 
 
