@@ -282,8 +282,13 @@ static void read_vars(struct vmmap_ctx *ctx, struct vars *v)
 	size_t i;
 
 	memset(v, 0, sizeof(*v));
+	/* VMCOREINFO's SYMBOL(vmemmap) is the variable's value
+	 * (VMCOREINFO_SYMBOL_ARRAY(), kernel/vmcore_info.c), not where it is:
+	 * only given symbols locate it. */
 	for (i = 0; var_names[i]; i++)
-		have[i] = lookup_symbol(ctx, var_names[i], &addr[i]);
+		have[i] = i == V_VMEMMAP
+			  ? lookup_given_symbol(ctx, var_names[i], &addr[i])
+			  : lookup_symbol(ctx, var_names[i], &addr[i]);
 	st = kallsyms_lookup(ctx, var_names, addr, have);
 	if (st && st != VMMAP_ERR_NOINFO)
 		add_warning(ctx, "kernel symbols from the dump: %s",
@@ -293,7 +298,8 @@ static void read_vars(struct vmmap_ctx *ctx, struct vars *v)
 	for (i = 0; var_names[i]; i++) {
 		uint64_t a;
 
-		if (lookup_symbol(ctx, var_names[i], &a)) {
+		if (i == V_VMEMMAP ? lookup_given_symbol(ctx, var_names[i], &a)
+				   : lookup_symbol(ctx, var_names[i], &a)) {
 			addr[i] = a;
 			have[i] = true;
 		}
@@ -515,6 +521,89 @@ static vmmap_status add_markers(struct vmmap_ctx *ctx,
 	return st;
 }
 
+#define SZ_8K	UINT64_C(0x2000)
+
+/*
+ * The layout of kernels with an identity base (v6.10+, commit
+ * 56b1069c40c7 "s390/boot: Rework deployment of the kernel image"; the
+ * seed's table), where a variable is not in the dump's kallsyms, from
+ * VMCOREINFO and the rules of setup_kernel_memory_layout()
+ * (arch/s390/boot/startup.c, v6.10-v7.2):
+ *   VMALLOC_START        NUMBER(VMALLOC_START) (kernel/vmcore_info.c)
+ *   vmemmap              SYMBOL(vmemmap): the pointer's value
+ *   MODULES_END          round_down(__kaslr_offset (KERNELOFFSET), 1 MiB)
+ *   MODULES_VADDR        MODULES_END - MODULES_LEN (2 GiB); = VMALLOC_END
+ *   __memcpy_real_area   round_down(VMALLOC_START - MEMCPY_REAL_SIZE, 4K)
+ *   __abs_lowcore        round_down(__memcpy_real_area - NR_CPUS *
+ *                        sizeof(struct lowcore), sizeof(struct lowcore))
+ *                        (NR_CPUS: LENGTH(lowcore_ptr); lowcore 8 KiB)
+ * KMSAN kernels move VMALLOC_END down (not a distribution's): the walk
+ * checks vmalloc areas fall in the regions (tests).  A variable the
+ * dump's kallsyms has wins, and must agree.
+ */
+static void layout_vmcoreinfo_v610(struct vmmap_ctx *ctx, struct s390_layout *l,
+				   const struct vars *v, const char **src)
+{
+	uint64_t x, modules_end, vstart;
+	size_t i;
+
+	if (vmci_number(ctx, "NUMBER(VMALLOC_START)", &x) &&
+	    !v->have[V_VMALLOC]) {
+		l->vmalloc = x;
+		src[V_VMALLOC] = "vmcoreinfo";
+	}
+	if (vmci_hex(ctx, "SYMBOL(vmemmap)", &x)) {
+		if (v->have[V_VMEMMAP] && v->val[V_VMEMMAP] != x)
+			add_warning(ctx, "vmemmap: VMCOREINFO says 0x%" PRIx64
+				    ", the kernel's variable 0x%" PRIx64, x,
+				    v->val[V_VMEMMAP]);
+		if (!v->have[V_VMEMMAP]) {
+			l->vmemmap = x;
+			src[V_VMEMMAP] = "vmcoreinfo";
+		}
+	}
+	modules_end = l->kaslr & ~(SZ_1M - 1);
+	if (!v->have[V_MODULES_END] && l->kaslr) {
+		l->modules_end = modules_end;
+		src[V_MODULES_END] = "rule";
+	}
+	if (!v->have[V_MODULES] && strcmp(src[V_MODULES_END], "none")) {
+		l->modules = l->modules_end - SZ_2G;
+		src[V_MODULES] = "rule";
+	}
+	if (!v->have[V_VMALLOC_END] && strcmp(src[V_MODULES], "none")) {
+		l->vmalloc_end = l->modules;
+		src[V_VMALLOC_END] = "rule";
+	}
+	vstart = l->vmalloc;
+	if (!v->have[V_MEMCPY] && strcmp(src[V_VMALLOC], "none")) {
+		l->memcpy_real = (vstart - 4096) & ~UINT64_C(4095);
+		src[V_MEMCPY] = "rule";
+	}
+	if (!v->have[V_ABS_LC] && strcmp(src[V_MEMCPY], "none") &&
+	    l->nr_cpus) {
+		l->abs_lowcore = (l->memcpy_real - l->nr_cpus * SZ_8K) &
+				 ~(SZ_8K - 1);
+		src[V_ABS_LC] = "rule";
+	}
+	/* the kernel's own variables, where kallsyms has them, against the
+	 * rules */
+	for (i = 0; i < 4; i++) {
+		static const int vars[] = { V_MODULES_END, V_MODULES,
+					    V_VMALLOC_END, V_MEMCPY };
+		const uint64_t rule[] = { modules_end, modules_end - SZ_2G,
+					  modules_end - SZ_2G,
+					  (vstart - 4096) & ~UINT64_C(4095) };
+		int k = vars[i];
+
+		if (v->have[k] && l->kaslr && v->val[k] != rule[i])
+			add_warning(ctx, "%s: the kernel's variable is 0x%"
+				    PRIx64 ", the v6.10 rule gives 0x%" PRIx64
+				    " (a newer layout?)", var_names[k],
+				    v->val[k], rule[i]);
+	}
+}
+
 /*
  * Where the kernel image is, physically.  v6.1: __pa(x) == x
  * (arch/s390/include/asm/page.h), the image sits in the identity mapping
@@ -601,16 +690,10 @@ static vmmap_status init_s390x(struct vmmap_ctx *ctx)
 	set_shape(&ctx->fmt, l->top);
 
 	read_vars(ctx, &v);
-	if (!v.have[V_VMALLOC] || !v.have[V_MODULES_END] ||
-	    !v.have[V_VMEMMAP]) {
-		if (l->new_va) {
-			add_warning(ctx, "the kernel's layout variables "
-				    "(VMALLOC_START, MODULES_END, vmemmap) are "
-				    "not in its kallsyms: regions incomplete");
-		} else {
-			if (layout_rule_v61(ctx, l))
-				src_var = "rule";
-		}
+	if (!l->new_va && (!v.have[V_VMALLOC] || !v.have[V_MODULES_END] ||
+			   !v.have[V_VMEMMAP])) {
+		if (layout_rule_v61(ctx, l))
+			src_var = "rule";
 	}
 	{
 		uint64_t *dst[NVARS] = {
@@ -632,6 +715,15 @@ static vmmap_status init_s390x(struct vmmap_ctx *ctx)
 		if (!v.have[V_VMEMMAP_SIZE])
 			src[V_VMEMMAP_SIZE] = "none";
 	}
+	if (l->new_va) {
+		layout_vmcoreinfo_v610(ctx, l, &v, src);
+		if (!strcmp(src[V_VMALLOC], "none") ||
+		    !strcmp(src[V_MODULES_END], "none") ||
+		    !strcmp(src[V_VMEMMAP], "none"))
+			add_warning(ctx, "VMALLOC_START, MODULES_END or vmemmap "
+				    "is neither in VMCOREINFO nor in the "
+				    "kernel's kallsyms: regions incomplete");
+	}
 	if (v.have[V_KASLR] && v.val[V_KASLR] != l->kaslr &&
 	    kv_get(&ctx->vmcoreinfo, "KERNELOFFSET"))
 		add_warning(ctx, "__kaslr_offset is 0x%" PRIx64 ", VMCOREINFO "
@@ -642,13 +734,17 @@ static vmmap_status init_s390x(struct vmmap_ctx *ctx)
 	    !read_u64(ctx, x, &l->high_memory))
 		have_high = true;
 	vmmap_clear_error(ctx);
-	if (!v.have[V_IDENT] && have_high && !l->new_va) {
-		l->ident_map_size = l->high_memory;
+	/* v6.1: high_memory = __va(max_low_pfn * PAGE_SIZE), the identity
+	 * map's end (arch/s390/mm/init.c); v6.10+ the same past the identity
+	 * base, and since v6.15 __va(ident_map_size) (kernel/setup.c). */
+	if (!v.have[V_IDENT] && have_high &&
+	    l->high_memory > l->identity_base) {
+		l->ident_map_size = l->high_memory - l->identity_base;
 		src[V_IDENT] = "high_memory";
 		v.have[V_IDENT] = true;
 	}
 	if (!v.have[V_VMEMMAP_SIZE] && v.have[V_IDENT] &&
-	    !strcmp(src_var, "rule")) {
+	    (!strcmp(src_var, "rule") || l->new_va)) {
 		/* SECTION_ALIGN_UP(ident_map_size / PAGE_SIZE) *
 		 * sizeof(struct page), startup.c */
 		uint64_t ps = 64, sb = 28, per;
@@ -690,7 +786,7 @@ static vmmap_status init_s390x(struct vmmap_ctx *ctx)
 			{ "high_memory", l->high_memory, "vmcoreinfo",
 			  have_high },
 			{ "ident_map_size", l->ident_map_size, src[V_IDENT],
-			  v.have[V_IDENT] || src[V_IDENT][0] == 'r' },
+			  strcmp(src[V_IDENT], "none") },
 			{ "kernel_start", l->stext, v.have_stext ? "kallsyms"
 			  : "vmcoreinfo", l->stext != 0 },
 			{ "kernel_end", l->end, src_kernel, l->end != 0 },
@@ -699,21 +795,21 @@ static vmmap_status init_s390x(struct vmmap_ctx *ctx)
 			{ "amode31_end", l->amode31_end, "vmcoreinfo",
 			  l->amode31_end != 0 },
 			{ "vmemmap", l->vmemmap, src[V_VMEMMAP],
-			  v.have[V_VMEMMAP] || src[V_VMEMMAP][0] == 'r' },
+			  strcmp(src[V_VMEMMAP], "none") },
 			{ "vmemmap_size", l->vmemmap_size, src[V_VMEMMAP_SIZE],
-			  v.have[V_VMEMMAP_SIZE] || src[V_VMEMMAP_SIZE][0] == 'r' },
+			  strcmp(src[V_VMEMMAP_SIZE], "none") },
 			{ "vmalloc_start", l->vmalloc, src[V_VMALLOC],
-			  v.have[V_VMALLOC] || src[V_VMALLOC][0] == 'r' },
+			  strcmp(src[V_VMALLOC], "none") },
 			{ "vmalloc_end", l->vmalloc_end, src[V_VMALLOC_END],
-			  v.have[V_VMALLOC_END] || src[V_VMALLOC_END][0] == 'r' },
+			  strcmp(src[V_VMALLOC_END], "none") },
 			{ "modules_vaddr", l->modules, src[V_MODULES],
-			  v.have[V_MODULES] || src[V_MODULES][0] == 'r' },
+			  strcmp(src[V_MODULES], "none") },
 			{ "modules_end", l->modules_end, src[V_MODULES_END],
-			  v.have[V_MODULES_END] || src[V_MODULES_END][0] == 'r' },
+			  strcmp(src[V_MODULES_END], "none") },
 			{ "abs_lowcore", l->abs_lowcore, src[V_ABS_LC],
-			  v.have[V_ABS_LC] || src[V_ABS_LC][0] == 'r' },
+			  strcmp(src[V_ABS_LC], "none") },
 			{ "memcpy_real_area", l->memcpy_real, src[V_MEMCPY],
-			  v.have[V_MEMCPY] || src[V_MEMCPY][0] == 'r' },
+			  strcmp(src[V_MEMCPY], "none") },
 		};
 
 		st = set_params(ctx, p, ARRAY_SIZE(p));

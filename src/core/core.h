@@ -280,6 +280,11 @@ bool vmci_checked(struct vmmap_ctx *ctx, const char *key, bool hex,
 /* A symbol's address from any source: user symbols, then VMCOREINFO. */
 bool lookup_symbol(const struct vmmap_ctx *ctx, const char *name,
 		   uint64_t *addr_ret);
+/* Only a symbol given by the caller (vmlinux, System.map, a debugger),
+ * not VMCOREINFO's SYMBOL(): for names whose VMCOREINFO line holds a
+ * value, not an address (VMCOREINFO_SYMBOL_ARRAY() of a pointer). */
+bool lookup_given_symbol(const struct vmmap_ctx *ctx, const char *name,
+			 uint64_t *addr_ret);
 bool lookup_value(const struct vmmap_ctx *ctx, const char *name,
 		  uint64_t *value_ret);
 bool lookup_reg(const struct vmmap_ctx *ctx, const char *name,

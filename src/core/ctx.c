@@ -145,6 +145,12 @@ bool lookup_symbol(const struct vmmap_ctx *ctx, const char *name,
 	return vmci_hex(ctx, key, addr_ret);
 }
 
+bool lookup_given_symbol(const struct vmmap_ctx *ctx, const char *name,
+			 uint64_t *addr_ret)
+{
+	return kv_get_hex(&ctx->symbols, name, addr_ret);
+}
+
 bool lookup_value(const struct vmmap_ctx *ctx, const char *name,
 		  uint64_t *value_ret)
 {
