@@ -28,7 +28,8 @@ SYNTH_TESTS = \
 	tests/synth/arm-6.1-banks.pt tests/synth/arm-6.1-banks-odd.pt \
 	tests/synth/s390x-6.1-r3-edat.pt \
 	tests/synth/s390x-6.1-r2-tftl.pt \
-	tests/synth/s390x-synth-r1.pt
+	tests/synth/s390x-synth-r1.pt \
+	tests/synth/s390x-6.12-identity.pt
 
 TEST_EXTENSIONS = .pt .sh
 PT_LOG_COMPILER = $(srcdir)/tests/run-synth

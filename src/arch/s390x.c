@@ -438,7 +438,13 @@ static vmmap_status add_regions(struct vmmap_ctx *ctx,
 				const struct s390_layout *l)
 {
 	uint64_t top = asce_last(&ctx->fmt);
-	uint64_t vmemmap_end = l->vmalloc;
+	/* the seed: the struct page array runs up to the absolute lowcore */
+	uint64_t vmemmap_end = l->abs_lowcore > l->vmemmap ? l->abs_lowcore
+							   : l->vmalloc;
+	/* the seed: the image starts at __kaslr_offset (its head is below
+	 * _stext) in the identity-base layout; in v6.1's at _stext */
+	uint64_t kstart = l->new_va && l->kaslr && l->kaslr < l->stext
+			  ? l->kaslr : l->stext;
 	uint64_t abs_size = l->nr_cpus * LOWCORE_SIZE;
 	/* Later entries paint over earlier ones. */
 	const struct {
@@ -451,8 +457,8 @@ static vmmap_status add_regions(struct vmmap_ctx *ctx,
 		{ 0, LOWCORE_SIZE, "lowcore", "Low-address memory", true },
 		{ l->amode31, l->amode31_end, "amode31", ".amode31 text/data",
 		  l->amode31_end > l->amode31 },
-		{ l->stext, l->end, "kernel", "kernel text/data",
-		  l->end > l->stext },
+		{ kstart, l->end, "kernel", "kernel text/data",
+		  l->end > kstart },
 		{ l->vmemmap, vmemmap_end, "vmemmap",
 		  "virtually mapped memory map", vmemmap_end > l->vmemmap },
 		{ l->abs_lowcore, l->abs_lowcore + abs_size, "abs_lowcore",
@@ -602,6 +608,40 @@ static void layout_vmcoreinfo_v610(struct vmmap_ctx *ctx, struct s390_layout *l,
 				    " (a newer layout?)", var_names[k],
 				    v->val[k], rule[i]);
 	}
+}
+
+/* The kernel image's mapping: one linear run from __kaslr_offset, at
+ * phys - virt = __kaslr_offset_phys - __kaslr_offset (the seed). */
+struct image_probe {
+	uint64_t offset, end;
+};
+
+static vmmap_status image_range(void *arg, const struct vmmap_range *r)
+{
+	struct image_probe *p = arg;
+
+	if (r->kind != VMMAP_RANGE_MAPPED || r->start != p->end ||
+	    r->phys - r->start != p->offset)
+		return VMMAP_ERR_STOP;
+	p->end = r->last + 1;
+	return VMMAP_OK;
+}
+
+/* Without _end in kallsyms (no CONFIG_KALLSYMS_ALL): where that run ends,
+ * 0 if nothing is mapped at __kaslr_offset. */
+static int kimage_end_by_walk(struct vmmap_ctx *ctx, struct s390_layout *l)
+{
+	struct image_probe p = { l->kaslr_phys - l->kaslr, l->kaslr };
+	vmmap_status st;
+
+	st = walk_internal(ctx, l->kaslr, asce_last(&ctx->fmt),
+			   VMMAP_WALK_NOHOLES | VMMAP_WALK_NOSPLIT, image_range,
+			   &p);
+	vmmap_clear_error(ctx);
+	if ((st && st != VMMAP_ERR_STOP) || p.end == l->kaslr)
+		return -1;
+	l->end = p.end;
+	return 0;
 }
 
 /*
@@ -767,6 +807,8 @@ static vmmap_status init_s390x(struct vmmap_ctx *ctx)
 		l->stext = x;
 	l->end = v.end;
 	src_kernel = v.end_src;
+	if (!l->end && l->new_va && l->kaslr && !kimage_end_by_walk(ctx, l))
+		src_kernel = "walk";
 
 	{
 		const struct param p[] = {

@@ -242,10 +242,13 @@ def sample_mapped(vm, n, seed=1):
     return out[:max(n, 0)]
 
 
-def run_addrxlat_oracle(oracle_exe, dump, addrs):
+def run_addrxlat_oracle(oracle_exe, dump, addrs, root=None):
     """libaddrxlat's translations ({va: pa or None}) through the corpus's
-    C oracle program (python3-libkdumpfile 0.5.1 cannot walk tables)."""
-    r = subprocess.run([oracle_exe, dump], input=''.join(
+    C oracle program (python3-libkdumpfile 0.5.1 cannot walk tables).
+    @root: the page-table root's physical address, for layouts this
+    libaddrxlat does not know (it walks the tables itself)."""
+    argv = [oracle_exe, dump] + (['%x' % root] if root is not None else [])
+    r = subprocess.run(argv, input=''.join(
         '0x%x\n' % a for a in addrs).encode(), stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, timeout=600)
     if r.returncode:
