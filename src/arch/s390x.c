@@ -439,7 +439,8 @@ static vmmap_status add_regions(struct vmmap_ctx *ctx,
 {
 	uint64_t top = asce_last(&ctx->fmt);
 	/* the seed: the struct page array runs up to the absolute lowcore */
-	uint64_t vmemmap_end = l->abs_lowcore > l->vmemmap ? l->abs_lowcore
+	uint64_t vmemmap_end = l->abs_lowcore > l->vmemmap &&
+			       l->abs_lowcore < l->vmalloc ? l->abs_lowcore
 							   : l->vmalloc;
 	/* the seed: the image starts at __kaslr_offset (its head is below
 	 * _stext) in the identity-base layout; in v6.1's at _stext */
