@@ -11,6 +11,7 @@ SYNTH_TESTS = \
 	tests/synth/x86_64-synth-kasan.pt \
 	tests/synth/x86_64-synth-cr3.pt \
 	tests/synth/x86_64-synth-v4.pt \
+	tests/synth/x86_64-2.6.24-legacy.pt tests/synth/x86_64-2.6-noversion.pt \
 	tests/synth/aarch64-6.1-va48-4k.pt \
 	tests/synth/aarch64-6.1-va48-4k-regs.pt \
 	tests/synth/aarch64-6.1-va52on48-64k.pt \

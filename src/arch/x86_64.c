@@ -56,6 +56,8 @@ struct x86_layout {
 	uint64_t image_size;
 	uint64_t page_offset, vmalloc, vmemmap;
 	bool have_page_offset, have_vmalloc, have_vmemmap;
+	uint32_t kver;		/* KVER(), 0 if unknown */
+	bool legacy;		/* before v2.6.27: mode4_legacy */
 };
 
 /* Per-mode constants: the seed's two tables. */
@@ -102,8 +104,48 @@ static const struct x86_mode mode5 = {
 	.kasan = UINT64_C(0xffdf000000000000),
 };
 
+/*
+ * Before v2.6.27, which moved __PAGE_OFFSET to 0xffff880000000000 to
+ * leave the guard hole to hypervisors (Documentation/x86_64/mm.txt of
+ * v2.6.27), the 4-level layout of that file in v2.6.24-v2.6.26:
+ *   ffff800000000000 - ffff80ffffffffff guard hole
+ *   ffff810000000000 - ffffc0ffffffffff direct mapping of all phys. memory
+ *   ffffc20000000000 - ffffe1ffffffffff vmalloc/ioremap space
+ *   ffffe20000000000 - ffffe2ffffffffff virtual memory map (1TB)
+ * No LDT remap, cpu_entry_area, ESPfix, EFI or KASAN ranges yet.
+ */
+static const struct x86_mode mode4_legacy = {
+	.user_last = UINT64_C(0x00007fffffffffff),
+	.guard = UINT64_C(0xffff800000000000),
+	.guard_last = UINT64_C(0xffff80ffffffffff),
+	.ldt = 0,
+	.ldt_last = 0,
+	.page_offset = UINT64_C(0xffff810000000000),
+	.direct_size = 64 * TB,
+	.vmalloc = UINT64_C(0xffffc20000000000),
+	.vmalloc_size = 32 * TB,
+	.vmemmap = UINT64_C(0xffffe20000000000),
+	.vmemmap_size = 1 * TB,
+	.kasan = 0,
+};
+
+/* The kernel text mapping and the modules' start before v2.6.27. */
+static uint64_t legacy_image(const struct x86_layout *l)
+{
+	return l->kver && l->kver < KVER(2, 6, 26) ? 40 * MB : l->image_size;
+}
+
+static uint64_t legacy_modules(const struct x86_layout *l)
+{
+	return l->kver && l->kver < KVER(2, 6, 26)
+	       ? UINT64_C(0xffffffff88000000)
+	       : START_KERNEL_MAP + l->image_size;
+}
+
 static const struct x86_mode *x86_mode(const struct x86_layout *l)
 {
+	if (l->legacy)
+		return &mode4_legacy;
 	return l->levels == 5 ? &mode5 : &mode4;
 }
 
@@ -222,6 +264,9 @@ static vmmap_status read_u64_kimage(struct vmmap_ctx *ctx,
 }
 
 /* State of the probe that finds the randomised bases by walking. */
+/* The direct map's first leaf maps physical memory below this. */
+#define DIRECT_LOW (UINT64_C(16) << 20)
+
 struct probe {
 	const struct x86_mode *m;
 	int state;
@@ -235,9 +280,13 @@ static vmmap_status probe_range(void *arg, const struct vmmap_range *r)
 	if (r->kind != VMMAP_RANGE_MAPPED)
 		return VMMAP_OK;
 	switch (p->state) {
-	case 0:	/* the first leaf linear with a PUD-aligned base is the
-		 * direct map (a process's LDT remap, below it, is not) */
-		if ((r->start - r->phys) & (PUD_SIZE - 1))
+	case 0:	/* the first leaf linear with a PUD-aligned base that maps
+		 * the bottom of RAM is the direct map: init_memory_mapping()
+		 * maps from physical 0 (arch/x86/mm/init.c; a process's LDT
+		 * remap, below it, is not linear, and vmemmap's 2M pages
+		 * map struct pages from anywhere) */
+		if (((r->start - r->phys) & (PUD_SIZE - 1)) ||
+		    r->phys >= DIRECT_LOW)
 			return VMMAP_OK;
 		p->page_offset = r->start - r->phys;
 		p->state = 1;
@@ -297,6 +346,35 @@ static vmmap_status resolve_bases(struct vmmap_ctx *ctx, struct x86_layout *l)
 			   probe_range, &p);
 	if (st)
 		return vmmap_set_error(ctx, st, "finding the direct map");
+	/* A kernel that does not say its version, with no direct map where
+	 * v2.6.27+ put it: the older layout, if its direct map is there. */
+	if (!l->kver && !l->legacy && l->levels == 4 && p.state == 0) {
+		struct probe q = { .m = &mode4_legacy };
+
+		st = walk_internal(ctx, mode4_legacy.guard_last + 1,
+				   mode4_legacy.guard_last + mode4_legacy.direct_size,
+				   VMMAP_WALK_NOHOLES | VMMAP_WALK_NOSPLIT,
+				   probe_range, &q);
+		if (st)
+			return vmmap_set_error(ctx, st, "finding the direct map");
+		if (q.state >= 1 && q.page_offset == mode4_legacy.page_offset) {
+			add_warning(ctx, "no kernel version in the dump: the "
+				    "layout before v2.6.27 (direct map at "
+				    "0x%" PRIx64 ") is assumed, as that is "
+				    "where the direct map is", q.page_offset);
+			l->legacy = true;
+			m = &mode4_legacy;
+			p = q;
+			p.state = 0;
+			st = walk_internal(ctx, m->guard_last + 1,
+					   CPU_ENTRY_AREA_BASE - 1,
+					   VMMAP_WALK_NOHOLES |
+					   VMMAP_WALK_NOSPLIT, probe_range, &p);
+			if (st)
+				return vmmap_set_error(ctx, st,
+						       "finding the direct map");
+		}
+	}
 	walked[0] = p.state >= 1 ? p.page_offset : m->page_offset;
 	walked[1] = p.state >= 2 ? p.vmalloc : m->vmalloc;
 	walked[2] = p.state >= 3 ? p.vmemmap : m->vmemmap;
@@ -406,33 +484,50 @@ static vmmap_status layout_regions(struct vmmap_ctx *ctx,
 {
 	const struct x86_mode *m = x86_mode(l);
 	uint64_t modules = START_KERNEL_MAP + l->image_size;
+	uint64_t ktext_end = modules, modules_end = MODULES_END;
+	uint64_t vsyscall_last = VSYSCALL_ADDR + 0xfff;
 	uint64_t high_user = m->user_last + 1;
+	bool modern = !l->legacy;
+
+	/* Documentation/x86_64/mm.txt, v2.6.24-v2.6.25: a 40 MB kernel text
+	 * mapping and modules from 0xffffffff88000000; v2.6.26: 512 MB, and
+	 * modules from 0xffffffffa0000000; "vsyscalls" 8 MB from
+	 * 0xffffffffff600000; no fixmap range of its own. */
+	if (l->legacy) {
+		modules_end = VSYSCALL_ADDR;
+		vsyscall_last = VSYSCALL_ADDR + 8 * MB - 1;
+		ktext_end = START_KERNEL_MAP + legacy_image(l);
+		modules = legacy_modules(l);
+	}
 	const struct {
 		vmmap_addr_t start, last;
 		const char *id, *name;
+		bool on;
 	} regs[] = {
-		{ 0, m->user_last, "user", "user-space virtual memory" },
+		{ 0, m->user_last, "user", "user-space virtual memory", true },
 		{ high_user, va_canonical(&ctx->fmt, high_user) - 1,
 		  "noncanonical",
-		  "hole of non-canonical virtual memory addresses" },
+		  "hole of non-canonical virtual memory addresses", true },
 		{ m->guard, m->guard_last, "guard",
-		  "guard hole, also reserved for hypervisor" },
-		{ m->ldt, m->ldt_last, "ldt", "LDT remap for PTI" },
+		  "guard hole, also reserved for hypervisor", true },
+		{ m->ldt, m->ldt_last, "ldt", "LDT remap for PTI", modern },
 		{ CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_BASE + TB / 2 - 1,
-		  "cpu_entry_area", "cpu_entry_area mapping" },
+		  "cpu_entry_area", "cpu_entry_area mapping", modern },
 		{ ESPFIX_BASE, ESPFIX_BASE + TB / 2 - 1, "espfix",
-		  "%esp fixup stacks" },
-		{ EFI_VA_END, EFI_VA_LAST, "efi", "EFI region mapping space" },
-		{ START_KERNEL_MAP, modules - 1, "kernel",
-		  "kernel text mapping" },
-		{ modules, MODULES_END - 1, "modules", "module mapping space" },
+		  "%esp fixup stacks", modern },
+		{ EFI_VA_END, EFI_VA_LAST, "efi", "EFI region mapping space",
+		  modern },
+		{ START_KERNEL_MAP, ktext_end - 1, "kernel",
+		  "kernel text mapping", true },
+		{ modules, modules_end - 1, "modules", "module mapping space",
+		  true },
 		/* FIXADDR_START depends on the configuration; the seed puts
 		 * it about 11 MiB below the top.  Without it, everything from
 		 * MODULES_END to FIXADDR_TOP is called fixmap. */
-		{ MODULES_END, FIXADDR_TOP_END, "fixmap",
-		  "kernel-internal fixmap range" },
-		{ VSYSCALL_ADDR, VSYSCALL_ADDR + 0xfff, "vsyscall",
-		  "legacy vsyscall ABI" },
+		{ modules_end, FIXADDR_TOP_END, "fixmap",
+		  "kernel-internal fixmap range", modern },
+		{ VSYSCALL_ADDR, vsyscall_last, "vsyscall",
+		  "legacy vsyscall ABI", true },
 	};
 	/* The randomised regions (arch/x86/mm/kaslr.c) stay in their order
 	 * below CPU_ENTRY_AREA_BASE; each ends where the next one starts.
@@ -453,6 +548,8 @@ static vmmap_status layout_regions(struct vmmap_ctx *ctx,
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(regs); i++) {
+		if (!regs[i].on)
+			continue;
 		st = region_add(ctx, regs[i].start, regs[i].last, regs[i].id,
 				regs[i].name);
 		if (st)
@@ -461,8 +558,8 @@ static vmmap_status layout_regions(struct vmmap_ctx *ctx,
 	/* KASAN turns the memory randomisation off (kaslr_memory_enabled(),
 	 * arch/x86/mm/kaslr.c): with randomised bases there is no shadow,
 	 * and the bases may lie where it would be. */
-	if (l->page_offset == m->page_offset && l->vmalloc == m->vmalloc &&
-	    l->vmemmap == m->vmemmap) {
+	if (modern && l->page_offset == m->page_offset &&
+	    l->vmalloc == m->vmalloc && l->vmemmap == m->vmemmap) {
 		st = region_add(ctx, m->kasan, KASAN_SHADOW_END - 1, "kasan",
 				"KASAN shadow memory");
 		if (st)
@@ -642,6 +739,8 @@ static vmmap_status init_x86_64(struct vmmap_ctx *ctx)
 		return set_nomem(ctx);
 	ctx->archdata = l;
 
+	l->kver = kernel_version(ctx);
+	l->legacy = l->kver && l->kver < KVER(2, 6, 27);
 	/* Paging mode: VMCOREINFO (v4.14+), else CR4.LA57 of a live CPU. */
 	l->levels = 4;
 	have_l5 = vmci_checked(ctx, "NUMBER(pgtable_l5_enabled)", false,
@@ -748,7 +847,10 @@ static vmmap_status init_x86_64(struct vmmap_ctx *ctx)
 			       "default");
 	if (!st)
 		st = param_set(ctx, "modules_vaddr",
-			       START_KERNEL_MAP + l->image_size, "derived");
+			       l->legacy ? legacy_modules(l)
+					 : START_KERNEL_MAP + l->image_size,
+			       l->legacy && l->kver < KVER(2, 6, 26)
+			       ? "rule" : "derived");
 	if (!st && l->sme_mask)
 		st = param_set(ctx, "sme_mask", l->sme_mask, "vmcoreinfo");
 	if (st)

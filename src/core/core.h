@@ -357,6 +357,11 @@ vmmap_status file_open_regular(struct vmmap_ctx *ctx, const char *path,
 			       const char *what, int *fd_ret,
 			       uint64_t *size_ret);
 
+/* The kernel's version, KERNEL_VERSION(a, b, c) = a << 16 | b << 8 | c,
+ * from VMCOREINFO's OSRELEASE or the dump's uname; 0 if neither says. */
+#define KVER(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (c))
+uint32_t kernel_version(const struct vmmap_ctx *ctx);
+
 /* Canonical address from an index path value. */
 vmmap_addr_t va_canonical(const struct pgfmt *f, vmmap_addr_t va);
 

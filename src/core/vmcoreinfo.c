@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -287,6 +288,19 @@ vmmap_status vmci_scan(struct vmmap_ctx *ctx, vmmap_addr_t first,
 				       "no VMCOREINFO note in physical memory "
 				       "0x%" PRIx64 "-0x%" PRIx64, first, end);
 	return VMMAP_OK;
+}
+
+uint32_t kernel_version(const struct vmmap_ctx *ctx)
+{
+	const char *rel = kv_get(&ctx->vmcoreinfo, "OSRELEASE");
+	unsigned a, b, c = 0;
+
+	if (!rel || !*rel)
+		rel = ctx->release_hint;
+	if (!rel || sscanf(rel, "%u.%u.%u", &a, &b, &c) < 2 || a > 255 ||
+	    b > 255)
+		return 0;
+	return KVER(a, b, c > 255 ? 255 : c);
 }
 
 vmmap_status vmci_scan_all(struct vmmap_ctx *ctx, vmmap_addr_t note_addr)
