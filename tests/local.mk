@@ -69,8 +69,8 @@ TESTS += tests/layers.sh
 EXTRA_DIST += tests/layers.sh
 
 # Bad input: truncated, corrupt, foreign files; a root beyond RAM.
-TESTS += tests/cli/bad-input.sh
-EXTRA_DIST += tests/cli/bad-input.sh
+TESTS += tests/cli/bad-input.sh tests/cli/newer-kernel.sh
+EXTRA_DIST += tests/cli/bad-input.sh tests/cli/newer-kernel.sh
 
 # The corpus itself: every dump opens, says its architecture and release,
 # has VMCOREINFO (or is listed as lacking it), and its truth files parse.

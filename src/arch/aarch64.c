@@ -1295,6 +1295,7 @@ const struct vmmap_arch vmmap_arch_aarch64 = {
 	.qemu_unnamed_block_size = 65536,
 	.vmcoreinfo_keys = keys_aarch64,
 	.symbols = symbols_aarch64,
+	.rules_checked = KVER(7, 2, 255),	/* testdata/matrix */
 	.kimage_pa = kimage_pa_aarch64,
 	.init = init_aarch64,
 	.decode = decode_aarch64,

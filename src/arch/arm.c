@@ -844,6 +844,7 @@ const struct vmmap_arch vmmap_arch_arm = {
 	.qemu_unnamed_bits = 32,
 	.vmcoreinfo_keys = keys_arm,
 	.symbols = symbols_arm,
+	.rules_checked = KVER(7, 2, 255),	/* testdata/matrix */
 	.kimage_pa = kimage_pa_arm,
 	.init = init_arm,
 	.decode = decode_arm,

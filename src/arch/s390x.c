@@ -919,6 +919,7 @@ const struct vmmap_arch vmmap_arch_s390x = {
 	.vmcoreinfo_marks = marks_s390x,
 	.vmcoreinfo_keys = keys_s390x,
 	.symbols = var_names,
+	.rules_checked = KVER(7, 2, 255),	/* testdata/matrix */
 	.vmcoreinfo_note = vmcoreinfo_note_s390x,
 	.kimage_pa = kimage_pa_s390x,
 	.init = init_s390x,

@@ -911,6 +911,7 @@ const struct vmmap_arch vmmap_arch_x86_64 = {
 	.vmcoreinfo_marks = marks_x86_64,
 	.vmcoreinfo_keys = keys_x86_64,
 	.symbols = symbols_x86_64,
+	.rules_checked = KVER(7, 2, 255),	/* testdata/matrix */
 	.kimage_pa = kimage_pa_x86_64,
 	.init = init_x86_64,
 	.decode = decode_x86_64,

@@ -145,6 +145,10 @@ struct vmmap_arch {
 	/* Optional: where this architecture's kernel keeps the physical
 	 * address of its VMCOREINFO note, for dumps without the note. */
 	bool (*vmcoreinfo_note)(struct vmmap_ctx *ctx, vmmap_addr_t *paddr_ret);
+	/* The newest kernel (KVER()) this architecture's layout rules were
+	 * checked against (the corpus: testdata/matrix); a newer kernel's
+	 * values that come from a rule get a warning that names them. */
+	uint32_t rules_checked;
 	/* Optional, after init(): the physical address the layout puts the
 	 * kernel image's virtual address @va at (__pa_symbol()); false if
 	 * @va is not in the image's mapping.  The loader checks the tables

@@ -130,6 +130,30 @@ static vmmap_status sanity(struct vmmap_ctx *ctx)
 	return VMMAP_OK;
 }
 
+/* A kernel newer than the rules were checked against: say which values
+ * come from those rules or from documented defaults. */
+static void newer_than_rules(struct vmmap_ctx *ctx)
+{
+	uint32_t kv = kernel_version(ctx), known = ctx->arch->rules_checked;
+	char names[512];
+	size_t i, off = 0;
+
+	if (!kv || !known || kv <= known)
+		return;
+	names[0] = '\0';
+	for (i = 0; i < ctx->nparams && off < sizeof(names); i++)
+		if (!strcmp(ctx->params[i].source, "rule") ||
+		    !strcmp(ctx->params[i].source, "default"))
+			off += snprintf(names + off, sizeof(names) - off, "%s%s",
+					off ? ", " : "", ctx->params[i].name);
+	if (!off)
+		return;
+	add_warning(ctx, "kernel %u.%u is newer than %u.%u, the newest the "
+		    "layout rules were checked against; taken from rules or "
+		    "defaults, which it may have changed: %s", kv >> 16,
+		    (kv >> 8) & 255, known >> 16, (known >> 8) & 255, names);
+}
+
 PUBLIC vmmap_status vmmap_load(struct vmmap_ctx *ctx)
 {
 	const char *name = ctx->arch_hint;
@@ -160,6 +184,8 @@ PUBLIC vmmap_status vmmap_load(struct vmmap_ctx *ctx)
 	st = arch->init(ctx);
 	if (!st)
 		st = sanity(ctx);
+	if (!st)
+		newer_than_rules(ctx);
 	if (st) {
 		st = vmmap_set_error(ctx, st, "%s layout", arch->name);
 		ctx->arch = NULL;
