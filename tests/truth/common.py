@@ -147,9 +147,15 @@ def parse_iomem_ram(d):
     return out
 
 
+def is_extract(path):
+    """An extract of vmmap's (testdata/matrix): what vmmap read, no more."""
+    return 'extract' in os.path.basename(path)
+
+
 def dump_files(d):
-    """The dump files of a corpus entry, uncompressed into a temp dir when
-    needed.  Returns [(label, path)] and the temp dir to remove."""
+    """The dump files of a corpus entry (or the extract of a matrix entry),
+    uncompressed into a temp dir when needed.  Returns [(label, path)] and
+    the temp dir to remove."""
     tmp = None
     out = []
     for name in sorted(os.listdir(d)):
@@ -273,10 +279,13 @@ def env_paths():
 def main_for(arch, check_entry):
     """Run @check_entry(dir, checker_list) over corpus entries of @arch."""
     top_srcdir, _ = env_paths()
+    # the full dumps, and the version matrix's extracts (testdata/mkmatrix)
     corpus = os.path.join(top_srcdir, 'testdata', 'vmcores')
-    dirs = [os.path.join(corpus, x) for x in sorted(os.listdir(corpus))
-            if os.path.isdir(os.path.join(corpus, x))] \
-        if os.path.isdir(corpus) else []
+    dirs = []
+    for top in (corpus, os.path.join(top_srcdir, 'testdata', 'matrix')):
+        if os.path.isdir(top):
+            dirs += [os.path.join(top, x) for x in sorted(os.listdir(top))
+                     if os.path.isdir(os.path.join(top, x))]
     dirs = [d for d in dirs if os.path.exists(os.path.join(d, 'MANIFEST'))
             and read_manifest(d).get('arch') == arch]
     if len(sys.argv) > 1:
