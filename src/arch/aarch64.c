@@ -304,7 +304,13 @@ static void ptdump_prot_aarch64(const struct vmmap_ctx *ctx,
 		{ MT_FIELD, MT(MT_NORMAL_TAGGED), "MEM/NORMAL-TAGGED", NULL },
 	};
 	const char *names[5] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
-	int klevel = r->level + (5 - ctx->fmt.nlevels);
+	/* The generic walker's depth (mm/ptdump.c, mm/pagewalk.c): pgd 0 ..
+	 * pte 4, a level folded at build time reported at the depth above
+	 * it (real_depth()), so the top table of a 4- or 3-level
+	 * configuration is depth 0; a level folded at run time (LPA2 kernels
+	 * on 48 bits) keeps its depth. */
+	int klevel = r->level == 0 && (int)l->cfg_levels == ctx->fmt.nlevels
+		     ? 0 : r->level + (5 - ctx->fmt.nlevels);
 	uint64_t pr = r->kind == VMMAP_RANGE_MAPPED ? r->prot : 0;
 	size_t n, i;
 
@@ -1240,6 +1246,11 @@ static vmmap_status init_aarch64(struct vmmap_ctx *ctx)
 		st = add_regions(ctx, l);
 	if (!st)
 		st = add_markers(ctx, l);
+	/* note_page() of arch/arm64/mm/ptdump.c (v5.4+): a marker in the
+	 * branch that prints a line and one after it, so up to two an
+	 * entry, and one with the first */
+	ctx->ptdump.first_extra = 1;
+	ctx->ptdump.per_entry = 2;
 	if (st)
 		return st;
 	check_mair(ctx, l);

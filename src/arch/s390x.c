@@ -309,6 +309,10 @@ static void read_vars(struct vmmap_ctx *ctx, struct vars *v)
 			v->have[i] = true;
 		vmmap_clear_error(ctx);
 	}
+	/* v6.1 keeps ident_map_size in .boot.data, freed (and zeroed) after
+	 * boot: a 0 there is no size */
+	if (v->have[V_IDENT] && !v->val[V_IDENT])
+		v->have[V_IDENT] = false;
 	v->have_stext = have[NVARS];
 	v->stext = addr[NVARS];
 	v->end_src = "none";
@@ -499,6 +503,8 @@ static vmmap_status add_markers(struct vmmap_ctx *ctx,
 	} mk[] = {
 		{ 0, "Identity Mapping Start", true },
 		{ l->stext, "Identity Mapping End", l->end > l->stext },
+		{ l->amode31, "Amode31 Area Start", l->amode31_end != 0 },
+		{ l->amode31_end, "Amode31 Area End", l->amode31_end != 0 },
 		{ l->stext, "Kernel Image Start", l->end > l->stext },
 		{ l->end, "Kernel Image End", l->end > l->stext },
 		{ l->end, "Identity Mapping Start", l->end > l->stext },
@@ -861,6 +867,16 @@ static vmmap_status init_s390x(struct vmmap_ctx *ctx)
 		st = add_regions(ctx, l);
 	if (!st)
 		st = add_markers(ctx, l);
+	/* note_page() of arch/s390/mm/dump_pagetables.c prints every marker
+	 * an entry crosses; v6.1 the first marker alone first, a line "Kernel
+	 * Virtual Address Space" and all crossed since the sorted marker
+	 * pairs of the identity-base layout */
+	ctx->ptdump.sep = " ";
+	ctx->ptdump.per_entry = PT_ALL_MARKERS;
+	if (l->new_va) {
+		ctx->ptdump.header = "Kernel Virtual Address Space";
+		ctx->ptdump.first_extra = PT_ALL_MARKERS;
+	}
 	return st;
 }
 

@@ -197,6 +197,18 @@ struct marker {
 	const char *name;
 };
 
+/* How an architecture's kernel prints /sys/kernel/debug/.../kernel_page_
+ * tables (its note_page()): what the architecture's code sets before
+ * the ptdump output (ptdump_markers()); the defaults are x86's. */
+#define PT_ALL_MARKERS 0xffffu
+struct ptdump_style {
+	const char *sep;	/* between the address pair and the size */
+	const char *header;	/* a line before everything, or NULL */
+	unsigned first_extra;	/* markers already crossed printed with the
+				 * first one (PT_ALL_MARKERS: all) */
+	unsigned per_entry;	/* markers an entry may cross and print */
+};
+
 struct memo;
 
 struct vmmap_ctx {
@@ -225,6 +237,7 @@ struct vmmap_ctx {
 	size_t nregions, capregions;
 	struct marker *markers;	/* ptdump-format markers, sorted */
 	size_t nmarkers, capmarkers;
+	struct ptdump_style ptdump;
 	bool markers_done;	/* arch->ptdump_markers() ran */
 
 	/* Arch-private data (layout values). */

@@ -28,6 +28,12 @@ static void reset_results(struct vmmap_ctx *ctx)
 	ctx->nregions = 0;
 	ctx->nmarkers = 0;
 	ctx->markers_done = false;
+	/* x86's note_page() (arch/x86/mm/dump_pagetables.c): one marker an
+	 * entry */
+	ctx->ptdump.sep = "   ";
+	ctx->ptdump.header = NULL;
+	ctx->ptdump.first_extra = 0;
+	ctx->ptdump.per_entry = 1;
 	free(ctx->archdata);
 	ctx->archdata = NULL;
 	memset(&ctx->fmt, 0, sizeof(ctx->fmt));

@@ -263,15 +263,15 @@ static void pt_line(struct pt_state *s, vmmap_addr_t end)
 		snprintf(size, sizeof(size), "%" PRIu64 "E",
 			 (uint64_t)16);	/* the whole 64-bit space */
 	s->ctx->arch->ptdump_prot(s->ctx, &s->cur, prot, sizeof(prot));
-	fprintf(s->out, "0x%0*" PRIx64 "-0x%0*" PRIx64 "   %9.*s%s %s\n",
-		width, s->start, width, end, (int)strlen(size) - 1, size,
-		size + strlen(size) - 1, prot);
+	fprintf(s->out, "0x%0*" PRIx64 "-0x%0*" PRIx64 "%s%9.*s%s %s\n",
+		width, s->start, width, end, s->ctx->ptdump.sep,
+		(int)strlen(size) - 1, size, size + strlen(size) - 1, prot);
 }
 
 static void pt_next_marker(struct pt_state *s)
 {
-	const struct vmmap_region *reg =
-		vmmap_region_of(s->ctx, s->ctx->markers[s->marker].addr);
+	const struct vmmap_region *reg = s->marker == (size_t)-1 ? NULL
+		: vmmap_region_of(s->ctx, s->ctx->markers[s->marker].addr);
 
 	if (!s->all && reg && reg->max_lines && s->lines > reg->max_lines) {
 		unsigned long n = s->lines - reg->max_lines;
@@ -282,6 +282,16 @@ static void pt_next_marker(struct pt_state *s)
 	s->lines = 0;
 	s->marker++;
 	fprintf(s->out, "---[ %s ]---\n", s->ctx->markers[s->marker].name);
+}
+
+/* The markers @addr has crossed, at most @max of them. */
+static void pt_markers(struct pt_state *s, vmmap_addr_t addr, unsigned max)
+{
+	unsigned n;
+
+	for (n = 0; n < max && s->marker + 1 < s->ctx->nmarkers &&
+		    addr >= s->ctx->markers[s->marker + 1].addr; n++)
+		pt_next_marker(s);
 }
 
 static bool pt_same(const struct vmmap_range *a, const struct vmmap_range *b)
@@ -320,26 +330,31 @@ static vmmap_status pt_entry(struct pt_state *s, const struct vmmap_range *r)
 	}
 	if (!s->started) {
 		/* note_page()'s first call: the first marker, whatever the
-		 * address */
+		 * address (and, as some architectures do, those it crossed) */
 		s->started = true;
 		s->start = r->start;
 		s->cur = *r;
 		s->marker = 0;
-		if (s->ctx->nmarkers)
+		if (s->ctx->ptdump.header)
+			fprintf(s->out, "---[ %s ]---\n", s->ctx->ptdump.header);
+		if (s->ctx->nmarkers && !s->ctx->ptdump.header)
 			fprintf(s->out, "---[ %s ]---\n",
 				s->ctx->markers[0].name);
+		else if (s->ctx->nmarkers)
+			s->marker = (size_t)-1;	/* marker 0 is crossed too */
+		pt_markers(s, r->start, s->ctx->ptdump.first_extra);
 		return out_status(s->ctx, s->out);
 	}
 	/* As note_page() does it: a marker is noticed at the first entry at
-	 * or past it, ends the line there, and is printed after it; one
-	 * marker per entry. */
+	 * or past it, ends the line there, and is printed after it; so many
+	 * markers an entry as the architecture's note_page() prints. */
 	crossing = s->marker + 1 < s->ctx->nmarkers &&
 		   r->start >= s->ctx->markers[s->marker + 1].addr;
 	if (pt_same(&s->cur, r) && !crossing)
 		return VMMAP_OK;
 	pt_line(s, r->start);
 	if (crossing)
-		pt_next_marker(s);
+		pt_markers(s, r->start, s->ctx->ptdump.per_entry);
 	s->start = r->start;
 	s->cur = *r;
 	return out_status(s->ctx, s->out);
@@ -550,13 +565,34 @@ vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 			ctx->markers_done = true;
 		}
 
+		/* The kernel walks what its tables translate: up to the ASCE
+		 * limit on s390x, 4 GiB on arm; the last line ends there
+		 * (at 0 for a 32-bit unsigned long, as its printf does). */
+		if (ctx->fmt.ext == VA_ZERO && pg_va_bits(&ctx->fmt) < 64) {
+			vmmap_addr_t top = ((vmmap_addr_t)1 <<
+					    pg_va_bits(&ctx->fmt)) - 1;
+
+			if (s.last > top)
+				s.last = top;
+			if (s.first > s.last)
+				return VMMAP_OK;
+		}
 		/* entry by entry, as the kernel's walker calls note_page() */
 		st = vmmap_walk(ctx, s.first, s.last,
 				VMMAP_WALK_RAW | VMMAP_WALK_ALIASES |
 				VMMAP_WALK_NOSPLIT |
 				(o->all ? VMMAP_WALK_ALL : 0), pt_range, &p);
-		if (!st && p.started)
-			pt_line(&p, s.last + 1);
+		if (!st && p.started) {
+			vmmap_addr_t end = ctx->fmt.ptr_size == 4
+					   ? (s.last + 1) & UINT32_MAX
+					   : s.last + 1;
+
+			/* the final flush, note_page(end, -1): a line, and the
+			 * markers it crosses (none when the end wrapped to 0) */
+			pt_line(&p, end);
+			if (end)
+				pt_markers(&p, end, ctx->ptdump.per_entry);
+		}
 		return st ? st : out_status(ctx, out);
 	}
 	case VMMAP_FMT_JSON: {
