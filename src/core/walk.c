@@ -52,8 +52,11 @@ struct run {
  * last-level table of any content (512 entries: at most 512 runs), and
  * sparse upper ones.  ESPfix's shared PTE page needs 65. */
 #define MEMO_RUNS 1024
-#define MEMO_SLOTS 8192
-/* Runs kept for all memoised tables; when full the memo starts afresh. */
+/* A cache, not a map: a slot holds the last table that hashed to it.  Real
+ * kernels share a handful of tables (KASAN's early shadow, ESPfix). */
+#define MEMO_SLOTS 1024
+/* Runs kept for all memoised tables (grown as needed); when full the
+ * memo starts afresh. */
 #define MEMO_POOL (64 * 1024)
 
 struct memo_ent {
@@ -66,9 +69,9 @@ struct memo_ent {
 
 struct memo {
 	unsigned mode;		/* the walk flags that shape the runs */
-	size_t used;
+	size_t used, cap;
 	struct memo_ent ent[MEMO_SLOTS];
-	struct run pool[MEMO_POOL];	/* start/last relative to the table */
+	struct run *pool;	/* start/last relative to the table */
 };
 
 /* Ranges the copies of one table may come to before the next copies are
@@ -76,7 +79,7 @@ struct memo {
  * early shadow with --raw (512 ranges a PTE page, millions of copies)
  * reaches it, rightly. */
 #define REPLICA_BUDGET (UINT64_C(1) << 18)
-#define SEEN_SLOTS 8192
+#define SEEN_SLOTS 1024
 
 /* Tables this walk has walked: where first, and what they came to. */
 struct seen_ent {
@@ -87,11 +90,12 @@ struct seen_ent {
 	int level;		/* 0: empty slot (the root is never seen) */
 };
 
-/* Per-level collector: the runs of the table being walked at that level. */
+/* Per-level collector: the runs of the table being walked at that level
+ * (allocated when the walk first reaches the level). */
 struct runbuf {
 	int n;
 	bool spill;		/* too many runs: pass them up as they come */
-	struct run runs[MEMO_RUNS];
+	struct run *runs;	/* MEMO_RUNS of them */
 };
 
 struct walker {
@@ -124,6 +128,8 @@ struct walker {
 
 void memo_free(struct vmmap_ctx *ctx)
 {
+	if (ctx->memo)
+		free(ctx->memo->pool);
 	free(ctx->memo);
 	ctx->memo = NULL;
 }
@@ -195,6 +201,20 @@ static void memo_store(struct memo *m, struct memo_ent *me,
 		/* Full: forget everything and start again. */
 		memset(m->ent, 0, sizeof(m->ent));
 		m->used = 0;
+	}
+	if (m->used + b->n > m->cap) {
+		size_t cap = m->cap ? m->cap : 1024;
+		struct run *np;
+
+		while (cap < m->used + b->n)
+			cap *= 2;
+		if (cap > MEMO_POOL)
+			cap = MEMO_POOL;
+		np = realloc(m->pool, cap * sizeof(*np));
+		if (!np)
+			return;	/* not memoised: only slower */
+		m->pool = np;
+		m->cap = cap;
 	}
 	me->table = table;
 	me->level = level;
@@ -551,6 +571,13 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 			return;
 		}
 	}
+	if (!b->runs) {
+		b->runs = malloc(MEMO_RUNS * sizeof(*b->runs));
+		if (!b->runs) {
+			w->st = set_nomem(w->ctx);
+			return;
+		}
+	}
 	if (++w->visits > MAX_VISITS) {
 		w->st = vmmap_set_error(w->ctx, VMMAP_ERR_LIMIT,
 			"more than %" PRIu64 " page tables visited at %s "
@@ -749,8 +776,10 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	if (!w->st)
 		out_flush(w);
 	st = w->st;
-	for (int l = 0; l < VMMAP_MAX_LEVELS; l++)
+	for (int l = 0; l < VMMAP_MAX_LEVELS; l++) {
 		free(w->tbl[l]);
+		free(w->buf[l].runs);
+	}
 	free(w);
 	return st == VMMAP_ERR_STOP ? VMMAP_OK : st;
 }
