@@ -48,6 +48,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: warning: %s\n", prog,
 			vmmap_warning_get(ctx, i));
 	st = vmmap_run(ctx, &opts, stdout);
+	/* what the run itself found to warn about (--check's limits) */
+	for (; i < vmmap_warning_count(ctx); i++)
+		fprintf(stderr, "%s: warning: %s\n", prog,
+			vmmap_warning_get(ctx, i));
 	if (fflush(stdout) == EOF && !st) {
 		st = VMMAP_ERR_IO;
 		vmmap_set_error(ctx, st, "writing the output: %s",
@@ -65,6 +69,11 @@ int main(int argc, char **argv)
 	}
 	if (st)
 		return fail(ctx, st == VMMAP_ERR_ARG ? 2 : 1);
+	if (opts.checks && vmmap_findings(ctx)) {
+		/* --check: the findings are the answer, the exit says so */
+		vmmap_free(ctx);
+		return 3;
+	}
 	vmmap_free(ctx);
 	return 0;
 }

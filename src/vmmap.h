@@ -339,6 +339,19 @@ vmmap_status vmmap_vtop(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 vmmap_status vmmap_read_virt(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 			     void *buf, size_t len);
 
+/** What a mapped range allows, from its effective permissions. */
+struct vmmap_perms {
+	bool kernel_write;	/**< the kernel may write it */
+	bool kernel_exec;	/**< the kernel may execute it */
+	bool user_read;		/**< user mode may read it */
+	bool user_write;	/**< user mode may write it */
+	bool user_exec;		/**< user mode may execute it */
+};
+
+/** The permissions of a MAPPED range @p r (all false for others). */
+void vmmap_range_perms(const struct vmmap_ctx *ctx, const struct vmmap_range *r,
+		       struct vmmap_perms *perms);
+
 /**
  * Names of the attributes set in @p r (effective permissions), e.g.
  * "present" "RW" "GLB" "NX"; returns how many were stored (at most @p max).
@@ -370,6 +383,18 @@ vmmap_status vmmap_record_reads(struct vmmap_ctx *ctx);
 vmmap_status vmmap_write_extract(struct vmmap_ctx *ctx, const char *path,
 				 const char *source_name, uint64_t *bytes_ret);
 
+/* ---- Checks of the whole map ---------------------------------------- */
+
+/** The checks of vmmap_opts.checks (--check=LIST). */
+#define VMMAP_CHECK_WX		0x1	/**< writable and executable */
+#define VMMAP_CHECK_WX_ALIAS	0x2	/**< a page writable at one address and
+					     executable at another */
+#define VMMAP_CHECK_USER	0x4	/**< kernel memory user mode reaches */
+#define VMMAP_CHECK_ALL		0x7
+
+/** Findings of the last vmmap_run() with checks (0: clean). */
+uint64_t vmmap_findings(const struct vmmap_ctx *ctx);
+
 /* ---- Commands shared by every front end ------------------------------ */
 
 enum vmmap_format {
@@ -398,6 +423,8 @@ struct vmmap_opts {
 	const char *extract;	/**< --extract FILE: write an extract */
 	bool force;		/**< --force: print a map that fails its
 				     sanity checks, with a warning */
+	unsigned checks;	/**< --check[=LIST]: VMMAP_CHECK_* */
+	const char *ptov;	/**< --ptov=LIST: physical addresses/ranges */
 	bool help;
 };
 

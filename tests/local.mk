@@ -8,7 +8,7 @@ tests_vmmap_synth_LDADD = src/libvmmap-core.la
 SYNTH_TESTS = \
 	tests/synth/x86_64-synth-basic.pt \
 	tests/synth/x86_64-synth-selfref.pt \
-	tests/synth/x86_64-synth-kasan.pt \
+	tests/synth/x86_64-synth-kasan.pt tests/synth/x86_64-synth-checks.pt \
 	tests/synth/x86_64-synth-cr3.pt \
 	tests/synth/x86_64-synth-v4.pt \
 	tests/synth/x86_64-2.6.24-legacy.pt tests/synth/x86_64-2.6-noversion.pt \

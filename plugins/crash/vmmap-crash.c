@@ -370,8 +370,33 @@ static char *hex_range(const char *arg)
 	return s;
 }
 
-/* A copy of crash's args with the values of -v/--vtop and -R/--range in
- * hexadecimal; the forms "-v X", "-vX", "--vtop X" and "--vtop=X". */
+/* A comma-separated list of addresses and ranges, each made 0x. */
+static char *hex_list(const char *arg)
+{
+	size_t len = strlen(arg), n, used = 0, cap = 2 * len + 16;
+	char *s = GETBUF(cap), *one;
+	char part[128];
+
+	s[0] = 0;
+	while (*arg) {
+		n = strcspn(arg, ",");
+		if (n >= sizeof(part))
+			return (char *)arg;	/* too long: as it is */
+		memcpy(part, arg, n);
+		part[n] = 0;
+		one = hex_range(part);
+		if (used + strlen(one) + 2 > cap)
+			return (char *)arg;
+		used += (size_t)sprintf(s + used, "%s%s", used ? "," : "",
+					one);
+		arg += n + (arg[n] == ',');
+	}
+	return s;
+}
+
+/* A copy of crash's args with the values of -v/--vtop, -R/--range and
+ * --ptov in hexadecimal; the forms "-v X", "-vX", "--vtop X" and
+ * "--vtop=X". */
 static char **hex_args(void)
 {
 	static const struct {
@@ -379,6 +404,7 @@ static char **hex_args(void)
 		char *(*conv)(const char *);
 	} opts[] = {
 		{ "--vtop", NULL }, { "--range", hex_range },
+		{ "--ptov", hex_list },
 		{ "-v", NULL }, { "-R", hex_range },
 	};
 	char **argv = (char **)GETBUF((argcnt + 1) * sizeof(char *));
@@ -487,6 +513,7 @@ static char *help_vmmap[] = {
 	"kernel virtual memory map from the page tables",
 	"[-f table|ptdump|json] [-l | -s | -v address] [-r region] "
 	"[-R start-end]\n         [--raw] [--no-holes] [-a] "
+	"[--check[=list] | --ptov=paddr[,...]]\n         "
 	"[--vmcoreinfo file] [--vmlinux file] [--arch name]",
 	"  This command rebuilds the kernel's whole virtual memory map by walking",
 	"  the kernel page tables of the dump: every mapped range with its",
@@ -512,13 +539,20 @@ static char *help_vmmap[] = {
 	"  --no-holes   leave the unmapped ranges out.",
 	"          -a   print every line of the regions otherwise summarised",
 	"               (the %esp fixup stacks, as the kernel does).",
+	" --check[=list]  audit the map (list: wx, wx-alias, user; default all):",
+	"               writable and executable ranges, pages writable at one",
+	"               address and executable at another, kernel memory user",
+	"               mode may reach; each finding with its region and flags.",
+	" --ptov=paddr[,...]  every kernel virtual address of each physical",
+	"               address or range (start-end, start+size): direct map,",
+	"               kernel image, vmalloc, modules... not only crash's ptov.",
 	" --vmcoreinfo file  VMCOREINFO text to add to the dump's.",
 	"  --vmlinux file    take symbols from this vmlinux or System.map.",
 	"  --arch name       the dump's architecture.",
 	"",
-	"  Addresses and sizes (-v, -R) are hexadecimal, with or without 0x, as",
-	"  in crash's other commands.  The map is kept between commands, so",
-	"  repeated commands on a dump are fast.",
+	"  Addresses and sizes (-v, -R, --ptov) are hexadecimal, with or without",
+	"  0x, as in crash's other commands.  The map is kept between commands,",
+	"  so repeated commands on a dump are fast.",
 	"\nEXAMPLE",
 	"  The layout, as vmmap found it:\n",
 	"    %s> vmmap -l",
@@ -530,6 +564,10 @@ static char *help_vmmap[] = {
 	"",
 	"  Translate a kernel text address:\n",
 	"    %s> vmmap -v ffffffff9c000000",
+	"",
+	"  Every virtual address of a physical page, and the W+X audit:\n",
+	"    %s> vmmap --ptov 1c00000",
+	"    %s> vmmap --check",
 	"",
 	"  The vmalloc area without its holes, and the direct map to a file:\n",
 	"    %s> vmmap -r vmalloc --no-holes",

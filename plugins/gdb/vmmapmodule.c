@@ -978,6 +978,130 @@ out:
 	return res;
 }
 
+/* Run @o (JSON format) on the loaded context; the parsed document. */
+static PyObject *run_json(CtxObject *self, struct vmmap_opts *o)
+{
+	PyObject *text, *json, *res = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	vmmap_status st;
+	FILE *fp;
+
+	if (ensure_loaded(self) < 0)
+		return NULL;
+	o->format = VMMAP_FMT_JSON;
+	fp = open_memstream(&buf, &len);
+	if (!fp)
+		return PyErr_NoMemory();
+	st = vmmap_run(self->ctx, o, fp);
+	fclose(fp);
+	if (st || pending(self)) {
+		free(buf);
+		raise_status(self, st ? st : VMMAP_ERR_IO);
+		vmmap_clear_error(self->ctx);
+		return NULL;
+	}
+	text = PyUnicode_DecodeUTF8(buf, (Py_ssize_t)len, "replace");
+	free(buf);
+	json = text ? PyImport_ImportModule("json") : NULL;
+	if (json)
+		res = PyObject_CallMethod(json, "loads", "O", text);
+	Py_XDECREF(json);
+	Py_XDECREF(text);
+	return res;
+}
+
+/* Parse one option as vmmap-dump would, then run it as JSON. */
+static PyObject *run_opt(CtxObject *self, const char *opt)
+{
+	char *argv[] = { "vmmap", (char *)opt, NULL };
+	struct vmmap_opts o;
+	vmmap_status st;
+
+	st = vmmap_parse_opts(self->ctx, 2, argv, &o);
+	if (st) {
+		raise_status(self, st);
+		vmmap_clear_error(self->ctx);
+		return NULL;
+	}
+	return run_json(self, &o);
+}
+
+static PyObject *Ctx_check(CtxObject *self, PyObject *args, PyObject *kw)
+{
+	static char *kwlist[] = { "checks", NULL };
+	const char *list = NULL;
+	PyObject *opt, *res;
+
+	if (!check_ctx(self) ||
+	    !PyArg_ParseTupleAndKeywords(args, kw, "|z", kwlist, &list))
+		return NULL;
+	opt = list ? PyUnicode_FromFormat("--check=%s", list)
+		   : PyUnicode_FromString("--check");
+	if (!opt)
+		return NULL;
+	res = run_opt(self, PyUnicode_AsUTF8(opt));
+	Py_DECREF(opt);
+	return res;
+}
+
+/* One ptov query as vmmap-dump's text: an int, a (first, last) pair or
+ * a string ("A-B", "A+SIZE"). */
+static PyObject *ptov_item(PyObject *it)
+{
+	unsigned long long a, b;
+	char buf[48];
+
+	if (PyUnicode_Check(it))
+		return Py_NewRef(it);
+	if (PyTuple_Check(it)) {
+		if (!PyArg_ParseTuple(it, "KK", &a, &b))
+			return NULL;
+		snprintf(buf, sizeof(buf), "0x%llx-0x%llx", a, b);
+		return PyUnicode_FromString(buf);
+	}
+	a = PyLong_AsUnsignedLongLong(it);
+	if (PyErr_Occurred())
+		return NULL;
+	snprintf(buf, sizeof(buf), "0x%llx", a);
+	return PyUnicode_FromString(buf);
+}
+
+static PyObject *Ctx_ptov(CtxObject *self, PyObject *args)
+{
+	PyObject *arg, *parts, *sep, *list, *opt, *res;
+	Py_ssize_t i, n;
+
+	if (!check_ctx(self) || !PyArg_ParseTuple(args, "O", &arg))
+		return NULL;
+	parts = PyList_New(0);
+	if (!parts)
+		return NULL;
+	n = PyList_Check(arg) ? PyList_GET_SIZE(arg) : 1;
+	for (i = 0; i < n; i++) {
+		PyObject *s = ptov_item(PyList_Check(arg)
+					? PyList_GET_ITEM(arg, i) : arg);
+
+		if (!s || PyList_Append(parts, s) < 0) {
+			Py_XDECREF(s);
+			Py_DECREF(parts);
+			return NULL;
+		}
+		Py_DECREF(s);
+	}
+	sep = PyUnicode_FromString(",");
+	list = sep ? PyUnicode_Join(sep, parts) : NULL;
+	Py_XDECREF(sep);
+	Py_DECREF(parts);
+	opt = list ? PyUnicode_FromFormat("--ptov=%U", list) : NULL;
+	Py_XDECREF(list);
+	if (!opt)
+		return NULL;
+	res = run_opt(self, PyUnicode_AsUTF8(opt));
+	Py_DECREF(opt);
+	return res;
+}
+
 static PyMethodDef Ctx_methods[] = {
 	{ "open_dump", (PyCFunction)Ctx_open_dump, METH_O,
 	  "open_dump(path): use a dump file as the memory source" },
@@ -1027,6 +1151,14 @@ static PyMethodDef Ctx_methods[] = {
 	  "vtop(addr) -> Vtop (paddr None when not mapped)" },
 	{ "read_virt", (PyCFunction)Ctx_read_virt, METH_VARARGS,
 	  "read_virt(addr, size) -> bytes, through the walked tables" },
+	{ "check", (PyCFunction)(void (*)(void))Ctx_check,
+	  METH_VARARGS | METH_KEYWORDS,
+	  "check(checks=None) -> dict: the findings of --check (checks: "
+	  "'wx,wx-alias,user' or a part; None: all), as its JSON" },
+	{ "ptov", (PyCFunction)Ctx_ptov, METH_VARARGS,
+	  "ptov(paddr) -> dict: every kernel virtual address of a physical "
+	  "address (int), range ((first, last), 'A-B' or 'A+SIZE') or a "
+	  "list of them, as --ptov's JSON" },
 	{ "run", (PyCFunction)(void (*)(void))Ctx_run,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "run(argv, prog='vmmap') -> str: what vmmap-dump prints for these "
@@ -1117,7 +1249,7 @@ static PyObject *mod_parse_opts(PyObject *mod, PyObject *args)
 	else
 		range = Py_NewRef(Py_None);
 	d = Py_BuildValue("{s:s,s:O,s:O,s:O,s:O,s:O,s:N,s:N,s:N,s:N,s:N,"
-			  "s:N,s:N,s:O}",
+			  "s:N,s:N,s:I,s:N,s:O}",
 			  "format", fmts[o.format],
 			  "layout", o.layout ? Py_True : Py_False,
 			  "stats", o.stats ? Py_True : Py_False,
@@ -1131,6 +1263,8 @@ static PyObject *mod_parse_opts(PyObject *mod, PyObject *args)
 			  "vmlinux", opt_str(o.symbols),
 			  "arch", opt_str(o.arch),
 			  "dump", opt_str(o.dump),
+			  "check", o.checks,
+			  "ptov", opt_str(o.ptov),
 			  "help", o.help ? Py_True : Py_False);
 out:
 	cargv_free(&a);

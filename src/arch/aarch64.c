@@ -1270,6 +1270,19 @@ static bool kimage_pa_aarch64(const struct vmmap_ctx *ctx, vmmap_addr_t va,
 	return true;
 }
 
+/* AP[2:1], PXN, UXN, effective (APTable, PXNTable, UXNTable); EL0 may
+ * fetch from a page without UXN whatever AP[1] says, which is why the
+ * kernel's DEBUG_WX also reports kernel mappings without UXN
+ * (note_prot_uxn(), arch/arm64/mm/ptdump.c). */
+static void perms_aarch64(const struct vmmap_range *r, struct vmmap_perms *p)
+{
+	p->kernel_write = !(r->eff & A_RDONLY);
+	p->kernel_exec = !(r->eff & A_PXN);
+	p->user_read = r->eff & A_USER;
+	p->user_write = (r->eff & A_USER) && !(r->eff & A_RDONLY);
+	p->user_exec = !(r->eff & A_UXN);
+}
+
 static const char *const aliases_aarch64[] = { "arm64", "AArch64", NULL };
 
 /* arch/arm64/kernel/crash_core.c (vmcore_info.c since v6.9):
@@ -1308,6 +1321,8 @@ const struct vmmap_arch vmmap_arch_aarch64 = {
 	.symbols = symbols_aarch64,
 	.rules_checked = KVER(7, 2, 255),	/* testdata/matrix */
 	.kimage_pa = kimage_pa_aarch64,
+	.perms = perms_aarch64,
+	.wx_user_exec = true,	/* note_prot_uxn(), arch/arm64/mm/ptdump.c */
 	.init = init_aarch64,
 	.decode = decode_aarch64,
 	.inherit = inherit_aarch64,

@@ -817,6 +817,30 @@ static bool kimage_pa_arm(const struct vmmap_ctx *ctx, vmmap_addr_t va,
 	return true;
 }
 
+/* AP[0] (short: access), AP[1] (user), APX/AP[2] (read-only), XN, PXN,
+ * effective; domains are taken as clients. */
+static void perms_arm(const struct vmmap_range *r, struct vmmap_perms *p)
+{
+	bool access = (r->eff & P_LPAE) || (r->eff & P_AP0);
+
+	p->kernel_write = access && !(r->eff & P_RO);
+	p->kernel_exec = access && !(r->eff & (P_XN | P_PXN));
+	p->user_read = access && (r->eff & P_USER);
+	p->user_write = p->user_read && !(r->eff & P_RO);
+	p->user_exec = p->user_read && !(r->eff & P_XN);
+}
+
+static const struct check_exempt exempt_arm[] = {
+	{ VMMAP_CHECK_USER, "vectors",
+	  "the vector page, user-readable by design (kuser helpers, "
+	  "arch/arm/kernel/entry-armv.S)" },
+	{ VMMAP_CHECK_WX_ALIAS, "vectors",
+	  "the vector pages are written through their lowmem address "
+	  "(early_trap_init(), arch/arm/kernel/traps.c), which stays "
+	  "writable" },
+	{ 0, NULL, NULL },
+};
+
 static const char *const aliases_arm[] = { "armv7l", "armhf", "arm32", "ARM",
 					   NULL };
 
@@ -846,6 +870,8 @@ const struct vmmap_arch vmmap_arch_arm = {
 	.symbols = symbols_arm,
 	.rules_checked = KVER(7, 2, 255),	/* testdata/matrix */
 	.kimage_pa = kimage_pa_arm,
+	.perms = perms_arm,
+	.exempt = exempt_arm,
 	.init = init_arm,
 	.decode = decode_arm,
 	.inherit = inherit_arm,

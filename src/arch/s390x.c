@@ -911,6 +911,23 @@ static bool kimage_pa_s390x(const struct vmmap_ctx *ctx, vmmap_addr_t va,
 	return true;
 }
 
+/* DAT protection and IEP; user mode runs in another address space (its
+ * own ASCE): nothing here is the user's. */
+static void perms_s390x(const struct vmmap_range *r, struct vmmap_perms *p)
+{
+	p->kernel_write = !(r->eff & S_P);
+	p->kernel_exec = !(r->eff & S_NX);
+	p->user_read = p->user_write = p->user_exec = false;
+}
+
+static const struct check_exempt exempt_s390x[] = {
+	{ VMMAP_CHECK_WX, "lowcore",
+	  "the lowcore's lpswe instructions, executable when spectre "
+	  "trampolines or no BEAR facility need them (note_prot_wx(), "
+	  "arch/s390/mm/dump_pagetables.c)" },
+	{ 0, NULL, NULL },
+};
+
 static const char *const aliases_s390x[] = { "s390", "S390X", NULL };
 
 /* arch/s390/kernel/machine_kexec.c (crash_dump.c): SYMBOL(lowcore_ptr)
@@ -938,6 +955,8 @@ const struct vmmap_arch vmmap_arch_s390x = {
 	.rules_checked = KVER(7, 2, 255),	/* testdata/matrix */
 	.vmcoreinfo_note = vmcoreinfo_note_s390x,
 	.kimage_pa = kimage_pa_s390x,
+	.perms = perms_s390x,
+	.exempt = exempt_s390x,
 	.init = init_s390x,
 	.decode = decode_s390x,
 	.inherit = inherit_s390x,

@@ -881,6 +881,23 @@ static bool kimage_pa_x86_64(const struct vmmap_ctx *ctx, vmmap_addr_t va,
 	return true;
 }
 
+/* Effective RW, USR, NX as the kernel's ptdump_check_wx() reads them. */
+static void perms_x86_64(const struct vmmap_range *r, struct vmmap_perms *p)
+{
+	p->kernel_write = r->eff & X_RW;
+	p->kernel_exec = !(r->eff & X_NX);
+	p->user_read = r->eff & X_USR;
+	p->user_write = (r->eff & X_USR) && (r->eff & X_RW);
+	p->user_exec = (r->eff & X_USR) && !(r->eff & X_NX);
+}
+
+static const struct check_exempt exempt_x86_64[] = {
+	{ VMMAP_CHECK_USER, "vsyscall",
+	  "the legacy vsyscall page, user-executable by design "
+	  "(vsyscall=emulate; arch/x86/entry/vsyscall/vsyscall_64.c)" },
+	{ 0, NULL, NULL },
+};
+
 static const char *const aliases_x86_64[] = { "x86-64", "amd64", "X86_64",
 					      NULL };
 
@@ -913,6 +930,8 @@ const struct vmmap_arch vmmap_arch_x86_64 = {
 	.symbols = symbols_x86_64,
 	.rules_checked = KVER(7, 2, 255),	/* testdata/matrix */
 	.kimage_pa = kimage_pa_x86_64,
+	.perms = perms_x86_64,
+	.exempt = exempt_x86_64,
 	.init = init_x86_64,
 	.decode = decode_x86_64,
 	.inherit = inherit_x86_64,

@@ -108,6 +108,14 @@ struct pte {
 	unsigned first, count;
 };
 
+/* A finding of a check (VMMAP_CHECK_*) in a region the kernel expects
+ * it in, and why. */
+struct check_exempt {
+	unsigned check;
+	const char *region;
+	const char *why;
+};
+
 /* One attribute for flag names: set when (bits & mask) == val. */
 struct flagname {
 	uint64_t mask, val;
@@ -171,6 +179,14 @@ struct vmmap_arch {
 	uint64_t merge_mask;
 	/* Attribute names for JSON and the table, in print order. */
 	const struct flagname *flags;
+	/* What a mapped range's effective bits allow (the checks). */
+	void (*perms)(const struct vmmap_range *r, struct vmmap_perms *p);
+	/* Findings the kernel itself expects, by check and region id,
+	 * reported with the reason (NULL-terminated by check). */
+	const struct check_exempt *exempt;
+	/* --check=wx also reports kernel mappings user mode may execute
+	 * (arm64's DEBUG_WX: note_prot_uxn()). */
+	bool wx_user_exec;
 	/* Optional: add the ptdump markers that cost a search (the
 	 * kernel's configuration); called once, before ptdump output. */
 	vmmap_status (*ptdump_markers)(struct vmmap_ctx *ctx);
@@ -254,6 +270,8 @@ struct vmmap_ctx {
 
 	/* Load even when the map fails its sanity checks (--force). */
 	bool force;
+	/* Findings of the last run with checks. */
+	uint64_t findings;
 	/* Errors are not formatted (a scan that expects most reads to fail
 	 * and discards why): vmmap_set_error() only returns the status. */
 	unsigned quiet;

@@ -940,3 +940,12 @@ PUBLIC size_t vmmap_flag_names(const struct vmmap_ctx *ctx,
 			names[n++] = fl->name;
 	return n;
 }
+
+PUBLIC void vmmap_range_perms(const struct vmmap_ctx *ctx,
+			      const struct vmmap_range *r,
+			      struct vmmap_perms *perms)
+{
+	memset(perms, 0, sizeof(*perms));
+	if (r->kind == VMMAP_RANGE_MAPPED && ctx->arch && ctx->arch->perms)
+		ctx->arch->perms(r, perms);
+}

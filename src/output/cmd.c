@@ -19,6 +19,8 @@ enum {
 	OPT_ARCH,
 	OPT_EXTRACT,
 	OPT_FORCE,
+	OPT_CHECK,
+	OPT_PTOV,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +38,8 @@ static const struct option long_opts[] = {
 	{ "arch", required_argument, NULL, OPT_ARCH },
 	{ "extract", required_argument, NULL, OPT_EXTRACT },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "check", optional_argument, NULL, OPT_CHECK },
+	{ "ptov", required_argument, NULL, OPT_PTOV },
 	{ "all", no_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -69,13 +73,20 @@ PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
 "                       (page tables, the kernel's VMCOREINFO, symbol tables\n"
 "                       and variables): the same map, without the rest of\n"
 "                       memory, for a bug report\n"
+"      --check[=LIST]   audit the map: wx (writable and executable), wx-alias\n"
+"                       (a page writable at one address, executable at\n"
+"                       another), user (kernel memory user mode reaches);\n"
+"                       LIST is comma-separated, default all\n"
+"      --ptov=LIST      every kernel virtual address of the physical\n"
+"                       addresses or ranges in LIST (ADDR, A-B, A+SIZE,\n"
+"                       comma-separated)\n"
 "      --force          print the map even when the page tables do not map\n"
 "                       the kernel's own text where the layout says (a wrong\n"
 "                       root or layout), with a warning that says so\n"
 "  -h, --help           this help\n"
 "\n"
 "Numbers may be hex (0x...) or decimal.  Exit status: 0 success, 1 error,\n"
-"2 usage error.\n", prog);
+"2 usage error, 3 --check found something.\n", prog);
 }
 
 static bool parse_num(const char *s, uint64_t *ret)
@@ -190,6 +201,13 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 		case OPT_FORCE:
 			o->force = true;
 			break;
+		case OPT_CHECK:
+			st = parse_checks(ctx, optarg, &o->checks);
+			break;
+		case OPT_PTOV:
+			st = check_ptov(ctx, optarg);
+			o->ptov = optarg;
+			break;
 		case 'a':
 			o->all = true;
 			break;
@@ -215,10 +233,14 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 	if (!st && optind < argc)
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 				     "unexpected argument '%s'", argv[optind]);
-	if (!st && o->layout + o->stats + o->have_vtop + !!o->extract > 1)
+	if (!st && o->layout + o->stats + o->have_vtop + !!o->extract +
+		   !!o->checks + !!o->ptov > 1)
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
-			"--layout, --stats, --vtop and --extract go one at a "
-			"time");
+			"--layout, --stats, --vtop, --check, --ptov and "
+			"--extract go one at a time");
+	if (!st && o->format == VMMAP_FMT_PTDUMP && (o->checks || o->ptov))
+		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+			"--check and --ptov print text or json, not ptdump");
 	optind = saved_optind;
 	opterr = saved_opterr;
 	optarg = saved_optarg;
@@ -372,5 +394,9 @@ PUBLIC vmmap_status vmmap_run(struct vmmap_ctx *ctx,
 		return fmt_vtop(ctx, o, out);
 	if (o->stats)
 		return fmt_stats(ctx, o, out);
+	if (o->checks)
+		return fmt_check(ctx, o, out);
+	if (o->ptov)
+		return fmt_ptov(ctx, o, out);
 	return fmt_map(ctx, o, out);
 }

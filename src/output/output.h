@@ -16,6 +16,17 @@ vmmap_status fmt_vtop(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 vmmap_status fmt_stats(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		       FILE *out);
 
+/* analysis.c: --check and --ptov. */
+vmmap_status fmt_check(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+		       FILE *out);
+vmmap_status fmt_ptov(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+		      FILE *out);
+/* --check's LIST (NULL or empty: every check) into VMMAP_CHECK_* bits. */
+vmmap_status parse_checks(struct vmmap_ctx *ctx, const char *list,
+			  unsigned *checks_ret);
+/* --ptov's LIST checked (the queries are parsed again when run). */
+vmmap_status check_ptov(struct vmmap_ctx *ctx, const char *list);
+
 /* Size as the kernel's ptdump prints it: "    4K", "  512G". */
 void fmt_size(uint64_t bytes, char *buf, size_t size);
 
