@@ -82,3 +82,9 @@ include $(srcdir)/tests/dump/local.mk
 # /proc/kcore: vmmap-dump inside a QEMU guest against a dump of it
 TESTS += tests/kcore/live-x86_64
 EXTRA_DIST += tests/kcore/live-x86_64
+
+# Hostile and unlucky input (issue 15): damaged, foreign and hostile dumps,
+# files that are not files, unwritable output; each case one error line,
+# its exit status, bounded time and memory, the input unchanged.
+TESTS += tests/hostile/run
+EXTRA_DIST += tests/hostile/run tests/hostile/gen.py
