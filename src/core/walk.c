@@ -79,6 +79,10 @@ struct memo {
  * early shadow with --raw (512 ranges a PTE page, millions of copies)
  * reaches it, rightly. */
 #define REPLICA_BUDGET (UINT64_C(1) << 18)
+/* The same for the copies of all tables together: a walk prints at most
+ * this many ranges of copies in full, however many distinct tables are
+ * shared (64 hostile fan-outs would otherwise print 2^18 ranges each). */
+#define REPLICA_BUDGET_WALK (UINT64_C(1) << 19)
 #define SEEN_SLOTS 1024
 
 /* Tables this walk has walked: where first, and what they came to. */
@@ -118,6 +122,7 @@ struct walker {
 	 * ESPfix's shared tables are mostly empty) */
 	uint64_t up[VMMAP_MAX_LEVELS];
 	struct seen_ent seen[SEEN_SLOTS];
+	uint64_t copies_runs;	/* of all copies walked again so far */
 };
 
 /* Bound on tables walked (memo hits do not count), against hostile tables
@@ -183,9 +188,13 @@ static const struct seen_ent *seen_replica(struct walker *w,
 	if (se->level != level || se->table != table || se->eff != eff ||
 	    se->base == base)
 		return NULL;
-	if (se->copies_runs < REPLICA_BUDGET) {
-		se->copies_runs += se->nruns < REPLICA_BUDGET ? se->nruns
-							       : REPLICA_BUDGET;
+	if (se->copies_runs < REPLICA_BUDGET &&
+	    w->copies_runs < REPLICA_BUDGET_WALK) {
+		uint64_t n = se->nruns < REPLICA_BUDGET ? se->nruns
+							: REPLICA_BUDGET;
+
+		se->copies_runs += n;
+		w->copies_runs += n;
 		return NULL;
 	}
 	return se;
@@ -197,6 +206,11 @@ static void memo_store(struct memo *m, struct memo_ent *me,
 {
 	int i;
 
+	/* Ranges that name another copy of this walk's say where that copy
+	 * was: not a property of the table, not for another walk. */
+	for (i = 0; i < b->n; i++)
+		if (b->runs[i].kind == VMMAP_RANGE_REPLICA)
+			return;
 	if (m->used + b->n > MEMO_POOL) {
 		/* Full: forget everything and start again. */
 		memset(m->ent, 0, sizeof(m->ent));

@@ -22,14 +22,12 @@
 struct maplist {
 	struct vmmap_range *v;
 	size_t n, cap;
+	struct rep rep;
+	const struct vmmap_region *region;	/* of the replica resolved */
 };
 
-static vmmap_status collect(void *arg, const struct vmmap_range *r)
+static vmmap_status append(struct maplist *l, const struct vmmap_range *r)
 {
-	struct maplist *l = arg;
-
-	if (r->kind != VMMAP_RANGE_MAPPED)
-		return VMMAP_OK;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 4096;
 		struct vmmap_range *nv = realloc(l->v, cap * sizeof(*nv));
@@ -43,14 +41,51 @@ static vmmap_status collect(void *arg, const struct vmmap_range *r)
 	return VMMAP_OK;
 }
 
-/* The mapped ranges of the whole map, merged, split at regions. */
+/* A mapped range of a replica's source, as the replica shows it. */
+static vmmap_status collect_copy(void *arg, const struct vmmap_range *r,
+				 vmmap_addr_t a, vmmap_addr_t b,
+				 vmmap_addr_t at)
+{
+	struct maplist *l = arg;
+	struct vmmap_range c = *r;
+
+	if (r->kind != VMMAP_RANGE_MAPPED)
+		return VMMAP_OK;
+	c.start = at;
+	c.last = at + (b - a);
+	if (!r->alias)
+		c.phys = r->phys + (a - r->start);
+	c.region = l->region;
+	return append(l, &c);
+}
+
+static vmmap_status collect(void *arg, const struct vmmap_range *r)
+{
+	struct maplist *l = arg;
+	vmmap_status st = VMMAP_OK;
+
+	if (r->kind == VMMAP_RANGE_MAPPED) {
+		st = append(l, r);
+	} else if (r->kind == VMMAP_RANGE_REPLICA) {
+		/* the copies the walk summarised: what their first copy
+		 * maps, at their addresses (bounded: hostile tables only) */
+		l->region = r->region;
+		st = rep_resolve(&l->rep, r, collect_copy, l);
+	}
+	return st ? st : rep_add(&l->rep, r);
+}
+
+/* The mapped ranges of the whole map, merged, split at regions; the
+ * copies of shared tables resolved. */
 static vmmap_status mapped_ranges(struct vmmap_ctx *ctx, struct maplist *l)
 {
 	vmmap_status st;
 
 	memset(l, 0, sizeof(*l));
-	st = vmmap_walk(ctx, 0, VMMAP_ADDR_MAX,
-			VMMAP_WALK_NOHOLES | VMMAP_WALK_ALL, collect, l);
+	rep_init(&l->rep, ctx);
+	st = vmmap_walk(ctx, 0, VMMAP_ADDR_MAX, VMMAP_WALK_NOHOLES, collect,
+			l);
+	rep_free(&l->rep);
 	if (st == VMMAP_ERR_NOMEM)
 		return vmmap_set_error(ctx, st, "out of memory");
 	return st;

@@ -733,6 +733,7 @@ struct stat_state {
 	struct stat_row *rows;
 	size_t nrows;
 	struct stat_row total;
+	struct rep rep;		/* to count the copies REPLICA ranges stand for */
 };
 
 static int psize_index(struct stat_state *s, uint64_t ps)
@@ -770,45 +771,82 @@ static bool same_region(const struct vmmap_region *a,
 	return a && b && !strcmp(a->id, b->id);
 }
 
-static vmmap_status stat_range(void *arg, const struct vmmap_range *r)
+static struct stat_row *stat_row_of(struct stat_state *s,
+				    const struct vmmap_region *region)
 {
-	struct stat_state *s = arg;
-	struct stat_row *row = NULL;
-	uint64_t len = r->last - r->start + 1;
+	struct stat_row *nr;
 	size_t i;
-	int k;
 
-	if (r->kind == VMMAP_RANGE_HOLE)
-		return VMMAP_OK;
 	for (i = 0; i < s->nrows; i++)
-		if (same_region(s->rows[i].region, r->region))
-			row = &s->rows[i];
-	if (!row) {
-		struct stat_row *nr = realloc(s->rows,
-					      (s->nrows + 1) * sizeof(*nr));
+		if (same_region(s->rows[i].region, region))
+			return &s->rows[i];
+	nr = realloc(s->rows, (s->nrows + 1) * sizeof(*nr));
+	if (!nr)
+		return NULL;
+	s->rows = nr;
+	nr = &s->rows[s->nrows++];
+	memset(nr, 0, sizeof(*nr));
+	nr->region = region;
+	return nr;
+}
 
-		if (!nr)
-			return set_nomem(s->ctx);
-		s->rows = nr;
-		row = &s->rows[s->nrows++];
-		memset(row, 0, sizeof(*row));
-		row->region = r->region;
-	}
+/* Count [a, b] of @r (a mapped or unreadable range) in @region's row. */
+static vmmap_status stat_count(struct stat_state *s,
+			       const struct vmmap_region *region,
+			       const struct vmmap_range *r, vmmap_addr_t a,
+			       vmmap_addr_t b)
+{
+	uint64_t len = b - a + 1;
+	struct stat_row *row;
+	int k = 0;
+
+	if (r->kind == VMMAP_RANGE_MAPPED)
+		k = psize_index(s, r->page_size);	/* may move rows' counts */
+	row = stat_row_of(s, region);
+	if (!row)
+		return set_nomem(s->ctx);
 	if (r->kind != VMMAP_RANGE_MAPPED) {
 		row->unreadable += len;
 		s->total.unreadable += len;
 		return VMMAP_OK;
 	}
-	k = psize_index(s, r->page_size);
-	row = NULL;
-	for (i = 0; i < s->nrows; i++)
-		if (same_region(s->rows[i].region, r->region))
-			row = &s->rows[i];
 	row->mapped += len;
 	row->by_size[k] += len;
 	s->total.mapped += len;
 	s->total.by_size[k] += len;
 	return VMMAP_OK;
+}
+
+static vmmap_status stat_range(void *arg, const struct vmmap_range *r)
+{
+	struct stat_state *s = arg;
+	vmmap_status st;
+
+	if (r->kind == VMMAP_RANGE_HOLE)
+		return VMMAP_OK;
+	if (r->kind == VMMAP_RANGE_REPLICA) {
+		/* what the first copy maps, counted again here */
+		struct rep_sums sum;
+		struct vmmap_range one = *r;
+		int i;
+
+		st = rep_sum(&s->rep, r, &sum);
+		one.kind = VMMAP_RANGE_MAPPED;
+		for (i = 0; !st && i < sum.n; i++) {
+			if (!sum.bytes[i])
+				continue;
+			one.page_size = sum.page_size[i];
+			st = stat_count(s, r->region, &one, 0,
+					sum.bytes[i] - 1);
+		}
+		one.kind = VMMAP_RANGE_UNREADABLE;
+		if (!st && sum.unreadable)
+			st = stat_count(s, r->region, &one, 0,
+					sum.unreadable - 1);
+	} else {
+		st = stat_count(s, r->region, r, r->start, r->last);
+	}
+	return st ? st : rep_add(&s->rep, r);
 }
 
 vmmap_status fmt_stats(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
@@ -825,9 +863,10 @@ vmmap_status fmt_stats(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 	st = selected_span(ctx, o, &sp);
 	if (st)
 		return st;
-	st = vmmap_walk(ctx, sp.first, sp.last,
-			VMMAP_WALK_NOHOLES | VMMAP_WALK_ALL,
-			stat_range, &s);
+	rep_init(&s.rep, ctx);
+	st = vmmap_walk(ctx, sp.first, sp.last, VMMAP_WALK_NOHOLES, stat_range,
+			&s);
+	rep_free(&s.rep);
 	if (st) {
 		free(s.rows);
 		return st;

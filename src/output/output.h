@@ -27,6 +27,48 @@ vmmap_status parse_checks(struct vmmap_ctx *ctx, const char *list,
 /* --ptov's LIST checked (the queries are parsed again when run). */
 vmmap_status check_ptov(struct vmmap_ctx *ctx, const char *list);
 
+/* replica.c: the ranges of a walk kept, to resolve its REPLICA ranges
+ * into what their first copies map. */
+#define REP_SUMS_SIZES 8
+struct rep_sums {		/* bytes by page size, and unreadable */
+	uint64_t page_size[REP_SUMS_SIZES], bytes[REP_SUMS_SIZES];
+	int n;
+	uint64_t unreadable;
+};
+#define REP_CACHE 64
+struct rep_cache {
+	bool used;
+	vmmap_addr_t src;
+	uint64_t span;
+	struct rep_sums sums;
+};
+struct rep {
+	struct vmmap_ctx *ctx;
+	struct vmmap_range *recs;
+	size_t n, cap;
+	bool full;		/* no more kept after kept_last */
+	vmmap_addr_t kept_last;
+	uint64_t budget;	/* source ranges rep_resolve() may still give */
+	struct rep_cache cache[REP_CACHE];
+	unsigned next_cache;
+};
+/* Called for each range @r of a replica's source, clipped to [a, b] (in
+ * the source), which the replica shows at @at (for @a). */
+typedef vmmap_status rep_fn(void *arg, const struct vmmap_range *r,
+			    vmmap_addr_t a, vmmap_addr_t b, vmmap_addr_t at);
+void rep_init(struct rep *rp, struct vmmap_ctx *ctx);
+void rep_free(struct rep *rp);
+/* Keep @r (called for every range of the walk, in order). */
+vmmap_status rep_add(struct rep *rp, const struct vmmap_range *r);
+/* What the REPLICA range @r maps: @fn on each range of its source. */
+vmmap_status rep_resolve(struct rep *rp, const struct vmmap_range *r,
+			 rep_fn *fn, void *arg);
+/* What the REPLICA range @r maps, summed (whole copies counted once). */
+vmmap_status rep_sum(struct rep *rp, const struct vmmap_range *r,
+		     struct rep_sums *acc);
+uint64_t rep_copy_span(const struct vmmap_ctx *ctx,
+		       const struct vmmap_range *r);
+
 /* Size as the kernel's ptdump prints it: "    4K", "  512G". */
 void fmt_size(uint64_t bytes, char *buf, size_t size);
 
