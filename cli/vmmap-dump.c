@@ -10,9 +10,35 @@
 
 static const char *prog = "vmmap-dump";
 
+/* One line on stderr, whatever the message holds (a file name with a
+ * newline in it): control characters escaped. */
+static void say(const char *what, const char *msg, const char *tail)
+{
+	const unsigned char *p;
+
+	fprintf(stderr, "%s: %s", prog, what);
+	for (p = (const unsigned char *)msg; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", stderr);
+		else if (*p == '\t')
+			fputs("\\t", stderr);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	fprintf(stderr, "%s\n", tail);
+}
+
+static void warnings_from(struct vmmap_ctx *ctx, size_t *i)
+{
+	for (; *i < vmmap_warning_count(ctx); (*i)++)
+		say("warning: ", vmmap_warning_get(ctx, *i), "");
+}
+
 static int fail(struct vmmap_ctx *ctx, int code)
 {
-	fprintf(stderr, "%s: %s\n", prog, vmmap_errmsg(ctx));
+	say("", vmmap_errmsg(ctx), "");
 	vmmap_free(ctx);
 	return code;
 }
@@ -22,15 +48,17 @@ int main(int argc, char **argv)
 	struct vmmap_ctx *ctx = vmmap_new();
 	struct vmmap_opts opts;
 	vmmap_status st;
-	size_t i;
+	size_t i = 0;
 
 	if (!ctx) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return 1;
 	}
 	if (vmmap_parse_opts(ctx, argc, argv, &opts)) {
-		fprintf(stderr, "%s: %s (see %s --help)\n", prog,
-			vmmap_errmsg(ctx), prog);
+		char tail[64];
+
+		snprintf(tail, sizeof(tail), " (see %s --help)", prog);
+		say("", vmmap_errmsg(ctx), tail);
 		vmmap_free(ctx);
 		return 2;
 	}
@@ -42,18 +70,16 @@ int main(int argc, char **argv)
 	/* No dump: the running kernel, through /proc/kcore. */
 	st = opts.dump ? vmmap_open_dump(ctx, opts.dump)
 		       : vmmap_open_kcore(ctx, NULL);
+	/* an error is one line: the warnings of a failed load stay unsaid */
 	if (st || vmmap_apply_opts(ctx, &opts) || vmmap_load(ctx))
 		return fail(ctx, 1);
-	for (i = 0; i < vmmap_warning_count(ctx); i++)
-		fprintf(stderr, "%s: warning: %s\n", prog,
-			vmmap_warning_get(ctx, i));
+	warnings_from(ctx, &i);
 	st = vmmap_run(ctx, &opts, stdout);
 	/* what the run itself found to warn about (--check's limits) */
-	for (; i < vmmap_warning_count(ctx); i++)
-		fprintf(stderr, "%s: warning: %s\n", prog,
-			vmmap_warning_get(ctx, i));
-	if (fflush(stdout) == EOF && !st) {
+	warnings_from(ctx, &i);
+	if (fflush(stdout) == EOF && (!st || st == VMMAP_ERR_NOTMAPPED)) {
 		st = VMMAP_ERR_IO;
+		vmmap_clear_error(ctx);
 		vmmap_set_error(ctx, st, "writing the output: %s",
 				strerror(errno));
 	}

@@ -202,6 +202,7 @@ struct pcache_ent {
 	vmmap_addr_t addr;	/* physical address of the cached table */
 	size_t size;
 	vmmap_status status;	/* status of the read */
+	char *why;		/* its message when it failed (NULL: none) */
 	uint64_t age;
 	uint8_t *data;
 };

@@ -113,6 +113,7 @@ void mem_cache_clear(struct vmmap_ctx *ctx)
 
 	for (i = 0; i < PCACHE_SLOTS; i++) {
 		free(ctx->pcache[i].data);
+		free(ctx->pcache[i].why);
 		memset(&ctx->pcache[i], 0, sizeof(ctx->pcache[i]));
 	}
 }
@@ -134,7 +135,15 @@ vmmap_status mem_read_table(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 		if (e->data && e->addr == paddr && e->size == size) {
 			e->age = ++ctx->pcache_clock;
 			*data_ret = e->data;
-			return e->status;
+			if (!e->status)
+				return VMMAP_OK;
+			if (e->why)	/* the failure, said again */
+				return vmmap_set_error(ctx, e->status, "%s",
+						       e->why);
+			if (ctx->quiet)
+				return e->status;
+			victim = e;	/* read again for the reason */
+			break;
 		}
 		if (!e->data || e->age < victim->age)
 			victim = e;
@@ -152,7 +161,21 @@ vmmap_status mem_read_table(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 	}
 	e->addr = paddr;
 	e->age = ++ctx->pcache_clock;
-	e->status = mem_read_phys(ctx, paddr, e->data, size);
+	free(e->why);
+	e->why = NULL;
+	{
+		/* the read's own message, for the cache */
+		char *before = ctx->errmsg;
+
+		ctx->errmsg = NULL;
+		e->status = mem_read_phys(ctx, paddr, e->data, size);
+		if (e->status && ctx->errmsg)
+			e->why = strdup(ctx->errmsg);
+		vmmap_clear_error(ctx);
+		ctx->errmsg = before;
+		if (e->status && e->why)
+			vmmap_set_error(ctx, e->status, "%s", e->why);
+	}
 	ctx->stat_tables_read++;
 	*data_ret = e->data;
 	return e->status;

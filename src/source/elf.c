@@ -130,9 +130,9 @@ static vmmap_status seg_add(struct vmmap_ctx *ctx, struct elf_segs *segs,
 /* libelf's last error, or what it did not say. */
 static const char *elf_why(const char *otherwise)
 {
-	const char *m = elf_errmsg(-1);
+	int e = elf_errno();	/* elf_errmsg(-1) says "no error" for none */
 
-	return m ? m : otherwise;
+	return e ? elf_errmsg(e) : otherwise;
 }
 
 /* libelf's reading of the headers: byte order, class and extended
@@ -149,9 +149,18 @@ static vmmap_status elf_check(struct vmmap_ctx *ctx, int fd, const char *path,
 	uint64_t phsize;
 	vmmap_status st = VMMAP_OK;
 
-	if (fsize < 52)
-		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
-				       "%s: ELF header truncated", path);
+	{
+		/* the header's size by its class: 52 bytes (ELF32), 64 */
+		unsigned char cls = 0;
+		uint64_t need = 52;
+
+		if (pread(fd, &cls, 1, EI_CLASS) == 1 && cls == ELFCLASS64)
+			need = 64;
+		if (fsize < need)
+			return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+				"%s: ELF header truncated (%" PRIu64 " bytes "
+				"of %" PRIu64 ")", path, fsize, need);
+	}
 	elf_version(EV_CURRENT);
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
@@ -315,10 +324,17 @@ static vmmap_status elfdump_read_phys(struct vmmap_ctx *ctx, void *data,
 		uint64_t in;
 		ssize_t got;
 
+		if (!sg && next >= e->segs.n && e->segs.n)
+			return vmmap_set_error(ctx, VMMAP_ERR_NODATA,
+				"physical 0x%" PRIx64 " is beyond the dump's "
+				"memory (which ends at 0x%" PRIx64 ")", paddr,
+				e->segs.v[e->segs.n - 1].paddr +
+				e->segs.v[e->segs.n - 1].memsz);
 		if (!sg)
 			return vmmap_set_error(ctx, VMMAP_ERR_NODATA,
 					       "physical 0x%" PRIx64
-					       " is not in the dump", paddr);
+					       " is not in the dump (no ELF "
+					       "segment holds it)", paddr);
 		in = paddr - sg->paddr;
 		/* memsz beyond filesz: pages the dumper left out. */
 		if (in >= sg->filesz)

@@ -25,6 +25,7 @@ struct kdf {
 	kdump_ctx_t *k;
 	int fd;
 	uint64_t phys_end;
+	bool elf;		/* an ELF file: what is absent was never there */
 	char *path;
 };
 
@@ -60,11 +61,19 @@ static vmmap_status kdf_read_phys(struct vmmap_ctx *ctx, void *data,
 		p += n;
 		paddr += n;
 		len -= n;
+		if (ks == KDUMP_ERR_NODATA && d->phys_end &&
+		    paddr >= d->phys_end)
+			return vmmap_set_error(ctx, VMMAP_ERR_NODATA,
+					       "physical 0x%" PRIx64 " is beyond "
+					       "the dump's memory (which ends "
+					       "at 0x%" PRIx64 ")", paddr,
+					       d->phys_end);
 		if (ks == KDUMP_ERR_NODATA)
 			return vmmap_set_error(ctx, VMMAP_ERR_NODATA,
-					       "physical 0x%" PRIx64
-					       ": filtered out of the dump",
-					       paddr);
+					       "physical 0x%" PRIx64 "%s", paddr,
+					       d->elf ? " is not in the dump (no "
+					       "ELF segment holds it)"
+					       : ": filtered out of the dump");
 		if (n == 0 || ks != KDUMP_OK)
 			return vmmap_set_error(ctx, VMMAP_ERR_IO,
 					       "%s: physical 0x%" PRIx64 ": %s",
@@ -199,6 +208,8 @@ vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 	else if (kdf_number(d->k, "max_pfn", &max_pfn) && page_size &&
 		 max_pfn <= UINT64_MAX / page_size)
 		d->phys_end = max_pfn * page_size;
+	s = kdf_string(d->k, KDUMP_ATTR_FILE_FORMAT);
+	d->elf = s && !strcmp(s, "elf");
 	s = kdf_string(d->k, "linux.uts.release");
 	if (s && !h->release[0])
 		snprintf(h->release, sizeof(h->release), "%s", s);
