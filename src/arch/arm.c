@@ -382,7 +382,10 @@ static bool phys_offset_fits(struct vmmap_ctx *ctx, uint64_t swapper,
 	struct vmmap_vtop t;
 	int i;
 
-	ctx->fmt.root = swapper - page_offset + phys_offset;
+	/* rounded down to the table's alignment: a misaligned root is the
+	 * loader's sanity check to report, not a reason to find nothing */
+	ctx->fmt.root = (swapper - page_offset + phys_offset) &
+			~(uint64_t)(pg_table_size(&ctx->fmt, 0) - 1);
 	for (i = 0; i < 2; i++) {
 		if (vtop_internal(ctx, page_offset + i * SZ_1M, &t)) {
 			vmmap_clear_error(ctx);

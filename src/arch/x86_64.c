@@ -725,6 +725,50 @@ static bool ok_image_size(uint64_t v)
 	return v == 512 * MB || v == GB;
 }
 
+/*
+ * phys_base when nothing says it: the kernel image maps init_top_pgt's own
+ * page (head_64.S), so under the right base the tables at
+ * init_top_pgt - __START_KERNEL_map + phys_base translate init_top_pgt to
+ * that very address.  phys_base is a multiple of CONFIG_PHYSICAL_ALIGN
+ * (2 MiB on x86_64): try each that puts the root inside the dump.
+ */
+static vmmap_status search_phys_base(struct vmmap_ctx *ctx,
+				     struct x86_layout *l, uint64_t sym)
+{
+	struct pgfmt *f = &ctx->fmt;
+	uint64_t off = sym - START_KERNEL_MAP, end, root, found = 0;
+	unsigned nfound = 0;
+
+	if (!mem_phys_end(ctx, &end) || end > (UINT64_C(1) << 46))
+		end = UINT64_C(1) << 46;	/* x86_64's MAX_PHYSMEM_BITS */
+	ctx->quiet++;	/* most candidates fail: no messages */
+	for (root = off & (2 * MB - 1); root < end; root += 2 * MB) {
+		struct vmmap_vtop t;
+
+		f->root = root;
+		if (vtop_internal(ctx, sym, &t) || t.paddr != root)
+			continue;
+		if (!nfound++)
+			found = root;
+	}
+	ctx->quiet--;
+	vmmap_clear_error(ctx);
+	if (!nfound)
+		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
+			"no usable phys_base (VMCOREINFO's NUMBER(phys_base) "
+			"is missing or rejected) and no 2 MiB-aligned base "
+			"under which init_top_pgt (0x%" PRIx64 ") maps itself",
+			sym);
+	l->phys_base = found - off;
+	f->root = found;
+	add_warning(ctx, "phys_base: none usable in VMCOREINFO; 0x%" PRIx64
+		    " guessed by a search, the %s 2 MiB-aligned base under "
+		    "which init_top_pgt maps itself%s", l->phys_base,
+		    nfound > 1 ? "lowest" : "only",
+		    nfound > 1 ? " (others fit too)" : "");
+	return VMMAP_OK;
+}
+
 static vmmap_status init_x86_64(struct vmmap_ctx *ctx)
 {
 	struct x86_layout *l;
@@ -733,6 +777,7 @@ static vmmap_status init_x86_64(struct vmmap_ctx *ctx)
 	vmmap_status st;
 	int i;
 	bool from_cr3, have_l5, have_phys_base, have_kaslr, have_image_size;
+	bool have_searched = false;
 
 	l = calloc(1, sizeof(*l));
 	if (!l)
@@ -818,6 +863,15 @@ static vmmap_status init_x86_64(struct vmmap_ctx *ctx)
 			"SYMBOL(init_top_pgt) and no CR3 was given");
 	}
 
+	/* No phys_base to trust (VMCOREINFO's missing or not one a kernel
+	 * writes): search for it. */
+	if (!from_cr3 && !have_phys_base && !lookup_value(ctx, "phys_base", &v)) {
+		st = search_phys_base(ctx, l, sym);
+		if (st)
+			return st;
+		have_searched = true;
+	}
+
 	/* A live CPU without VMCOREINFO: the image's place from its mapping. */
 	if (from_cr3 && !have_phys_base) {
 		st = image_from_walk(ctx, l);
@@ -834,7 +888,8 @@ static vmmap_status init_x86_64(struct vmmap_ctx *ctx)
 			       : "default");
 	if (!st)
 		st = param_set(ctx, "phys_base", l->phys_base,
-			       have_phys_base ? "vmcoreinfo" : from_cr3 ? "walk"
+			       have_phys_base ? "vmcoreinfo"
+			       : from_cr3 || have_searched ? "walk"
 			       : "default");
 	if (!st)
 		st = param_set(ctx, "root", f->root,

@@ -288,6 +288,9 @@ vmmap_status set_errorv(struct vmmap_ctx *ctx, vmmap_status status,
 vmmap_status set_nomem(struct vmmap_ctx *ctx);
 void add_warning(struct vmmap_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same, before every warning already given (it matters most). */
+void add_warning_first(struct vmmap_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Layout parameters and regions. */
 vmmap_status param_set(struct vmmap_ctx *ctx, const char *name,

@@ -98,6 +98,28 @@ void add_warning(struct vmmap_ctx *ctx, const char *fmt, ...)
 	ctx->warnings[ctx->nwarnings++] = msg;
 }
 
+void add_warning_first(struct vmmap_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, **nw;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		return;
+	nw = realloc(ctx->warnings, (ctx->nwarnings + 1) * sizeof(*nw));
+	if (!nw) {
+		free(msg);
+		return;
+	}
+	ctx->warnings = nw;
+	memmove(&nw[1], &nw[0], ctx->nwarnings * sizeof(*nw));
+	nw[0] = msg;
+	ctx->nwarnings++;
+}
+
 PUBLIC size_t vmmap_warning_count(const struct vmmap_ctx *ctx)
 {
 	return ctx->nwarnings;

@@ -58,7 +58,7 @@ static vmmap_status insane(struct vmmap_ctx *ctx, const char *fmt, ...)
 	if (!msg)
 		return set_nomem(ctx);
 	if (ctx->force) {
-		add_warning(ctx, "THE MAP IS WRONG (--force): %s", msg);
+		add_warning_first(ctx, "THE MAP IS WRONG (--force): %s", msg);
 		free(msg);
 		return VMMAP_OK;
 	}

@@ -194,6 +194,9 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 			break;
 		case OPT_ARCH:
 			o->arch = optarg;
+			if (!*optarg)
+				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+						     "--arch needs a name");
 			break;
 		case OPT_EXTRACT:
 			o->extract = optarg;

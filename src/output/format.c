@@ -247,6 +247,7 @@ struct pt_state {
 	bool all;
 	unsigned long lines;	/* lines since the marker */
 	bool fresh;		/* the line before was a summary */
+	bool part;		/* --range/--region: a part of the kernel's */
 };
 
 static void pt_line(struct pt_state *s, vmmap_addr_t end)
@@ -337,6 +338,17 @@ static vmmap_status pt_entry(struct pt_state *s, const struct vmmap_range *r)
 		s->marker = 0;
 		if (s->ctx->ptdump.header)
 			fprintf(s->out, "---[ %s ]---\n", s->ctx->ptdump.header);
+		if (s->part && s->ctx->nmarkers) {
+			/* a part: the kernel's output has no such thing; the
+			 * marker the part starts under, then those it
+			 * crosses, one at an entry */
+			while (s->marker + 1 < s->ctx->nmarkers &&
+			       s->ctx->markers[s->marker + 1].addr <= r->start)
+				s->marker++;
+			fprintf(s->out, "---[ %s ]---\n",
+				s->ctx->markers[s->marker].name);
+			return out_status(s->ctx, s->out);
+		}
 		if (s->ctx->nmarkers && !s->ctx->ptdump.header)
 			fprintf(s->out, "---[ %s ]---\n",
 				s->ctx->markers[0].name);
@@ -556,7 +568,8 @@ vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		return st ? st : out_status(ctx, out);
 	}
 	case VMMAP_FMT_PTDUMP: {
-		struct pt_state p = { .ctx = ctx, .out = out, .all = o->all };
+		struct pt_state p = { .ctx = ctx, .out = out, .all = o->all,
+				      .part = o->have_range || o->region };
 
 		if (ctx->arch->ptdump_markers && !ctx->markers_done) {
 			st = ctx->arch->ptdump_markers(ctx);
