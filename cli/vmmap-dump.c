@@ -95,8 +95,9 @@ int main(int argc, char **argv)
 	}
 	if (st)
 		return fail(ctx, st == VMMAP_ERR_ARG ? 2 : 1);
-	if (opts.checks && vmmap_findings(ctx)) {
-		/* --check: the findings are the answer, the exit says so */
+	if ((opts.checks || opts.diff) && vmmap_findings(ctx)) {
+		/* --check, --diff: the findings are the answer, the exit
+		 * says so */
 		vmmap_free(ctx);
 		return 3;
 	}

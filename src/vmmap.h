@@ -392,7 +392,8 @@ vmmap_status vmmap_write_extract(struct vmmap_ctx *ctx, const char *path,
 #define VMMAP_CHECK_USER	0x4	/**< kernel memory user mode reaches */
 #define VMMAP_CHECK_ALL		0x7
 
-/** Findings of the last vmmap_run() with checks (0: clean). */
+/** Findings of the last vmmap_run() with checks, or differences of the
+ * last one with --diff (0: clean, the same). */
 uint64_t vmmap_findings(const struct vmmap_ctx *ctx);
 
 /* ---- Commands shared by every front end ------------------------------ */
@@ -425,6 +426,8 @@ struct vmmap_opts {
 				     sanity checks, with a warning */
 	unsigned checks;	/**< --check[=LIST]: VMMAP_CHECK_* */
 	const char *ptov;	/**< --ptov=LIST: physical addresses/ranges */
+	const char *diff;	/**< --diff=OTHER: a dump, JSON map or ptdump
+				     text to compare with */
 	bool help;
 };
 

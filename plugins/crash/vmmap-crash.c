@@ -513,7 +513,7 @@ static char *help_vmmap[] = {
 	"kernel virtual memory map from the page tables",
 	"[-f table|ptdump|json] [-l | -s | -v address] [-r region] "
 	"[-R start-end]\n         [--raw] [--no-holes] [-a] "
-	"[--check[=list] | --ptov=paddr[,...]]\n         "
+	"[--check[=list] | --ptov=paddr[,...] | --diff=file]\n         "
 	"[--vmcoreinfo file] [--vmlinux file] [--arch name]",
 	"  This command rebuilds the kernel's whole virtual memory map by walking",
 	"  the kernel page tables of the dump: every mapped range with its",
@@ -546,6 +546,8 @@ static char *help_vmmap[] = {
 	" --ptov=paddr[,...]  every kernel virtual address of each physical",
 	"               address or range (start-end, start+size): direct map,",
 	"               kernel image, vmalloc, modules... not only crash's ptov.",
+	" --diff=file  the differences from another dump, a map saved with -f",
+	"               json or a ptdump text, per region (two boots line up).",
 	" --vmcoreinfo file  VMCOREINFO text to add to the dump's.",
 	"  --vmlinux file    take symbols from this vmlinux or System.map.",
 	"  --arch name       the dump's architecture.",

@@ -1045,6 +1045,22 @@ static PyObject *Ctx_check(CtxObject *self, PyObject *args, PyObject *kw)
 	return res;
 }
 
+static PyObject *Ctx_diff(CtxObject *self, PyObject *args)
+{
+	PyObject *path, *opt, *res;
+
+	if (!check_ctx(self) ||
+	    !PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path))
+		return NULL;
+	opt = PyUnicode_FromFormat("--diff=%s", PyBytes_AS_STRING(path));
+	Py_DECREF(path);
+	if (!opt)
+		return NULL;
+	res = run_opt(self, PyUnicode_AsUTF8(opt));
+	Py_DECREF(opt);
+	return res;
+}
+
 /* One ptov query as vmmap-dump's text: an int, a (first, last) pair or
  * a string ("A-B", "A+SIZE"). */
 static PyObject *ptov_item(PyObject *it)
@@ -1159,6 +1175,9 @@ static PyMethodDef Ctx_methods[] = {
 	  "ptov(paddr) -> dict: every kernel virtual address of a physical "
 	  "address (int), range ((first, last), 'A-B' or 'A+SIZE') or a "
 	  "list of them, as --ptov's JSON" },
+	{ "diff", (PyCFunction)Ctx_diff, METH_VARARGS,
+	  "diff(other) -> dict: the differences from another dump, a map "
+	  "saved with --format=json or a ptdump text, as --diff's JSON" },
 	{ "run", (PyCFunction)(void (*)(void))Ctx_run,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "run(argv, prog='vmmap') -> str: what vmmap-dump prints for these "
@@ -1249,7 +1268,7 @@ static PyObject *mod_parse_opts(PyObject *mod, PyObject *args)
 	else
 		range = Py_NewRef(Py_None);
 	d = Py_BuildValue("{s:s,s:O,s:O,s:O,s:O,s:O,s:N,s:N,s:N,s:N,s:N,"
-			  "s:N,s:N,s:I,s:N,s:O}",
+			  "s:N,s:N,s:I,s:N,s:N,s:O}",
 			  "format", fmts[o.format],
 			  "layout", o.layout ? Py_True : Py_False,
 			  "stats", o.stats ? Py_True : Py_False,
@@ -1265,6 +1284,7 @@ static PyObject *mod_parse_opts(PyObject *mod, PyObject *args)
 			  "dump", opt_str(o.dump),
 			  "check", o.checks,
 			  "ptov", opt_str(o.ptov),
+			  "diff", opt_str(o.diff),
 			  "help", o.help ? Py_True : Py_False);
 out:
 	cargv_free(&a);

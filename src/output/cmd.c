@@ -21,6 +21,7 @@ enum {
 	OPT_FORCE,
 	OPT_CHECK,
 	OPT_PTOV,
+	OPT_DIFF,
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +41,7 @@ static const struct option long_opts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "check", optional_argument, NULL, OPT_CHECK },
 	{ "ptov", required_argument, NULL, OPT_PTOV },
+	{ "diff", required_argument, NULL, OPT_DIFF },
 	{ "all", no_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -80,13 +82,17 @@ PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
 "      --ptov=LIST      every kernel virtual address of the physical\n"
 "                       addresses or ranges in LIST (ADDR, A-B, A+SIZE,\n"
 "                       comma-separated)\n"
+"      --diff=OTHER     the differences from OTHER: a dump, a map saved with\n"
+"                       --format=json, or a ptdump text; addresses compared\n"
+"                       as region+offset, so two boots of one kernel line up\n"
 "      --force          print the map even when the page tables do not map\n"
 "                       the kernel's own text where the layout says (a wrong\n"
 "                       root or layout), with a warning that says so\n"
 "  -h, --help           this help\n"
 "\n"
 "Numbers may be hex (0x...) or decimal.  Exit status: 0 success, 1 error,\n"
-"2 usage error, 3 --check found something.\n", prog);
+"2 usage error, 3 --check found something or --diff a difference.\n",
+		prog);
 }
 
 static bool parse_num(const char *s, uint64_t *ret)
@@ -211,6 +217,12 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 			st = check_ptov(ctx, optarg);
 			o->ptov = optarg;
 			break;
+		case OPT_DIFF:
+			o->diff = optarg;
+			if (!*optarg)
+				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+						     "--diff needs a file");
+			break;
 		case 'a':
 			o->all = true;
 			break;
@@ -237,13 +249,15 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 				     "unexpected argument '%s'", argv[optind]);
 	if (!st && o->layout + o->stats + o->have_vtop + !!o->extract +
-		   !!o->checks + !!o->ptov > 1)
+		   !!o->checks + !!o->ptov + !!o->diff > 1)
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
-			"--layout, --stats, --vtop, --check, --ptov and "
-			"--extract go one at a time");
-	if (!st && o->format == VMMAP_FMT_PTDUMP && (o->checks || o->ptov))
+			"--layout, --stats, --vtop, --check, --ptov, --diff "
+			"and --extract go one at a time");
+	if (!st && o->format == VMMAP_FMT_PTDUMP &&
+	    (o->checks || o->ptov || o->diff))
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
-			"--check and --ptov print text or json, not ptdump");
+			"--check, --ptov and --diff print text or json, not "
+			"ptdump");
 	optind = saved_optind;
 	opterr = saved_opterr;
 	optarg = saved_optarg;
@@ -403,5 +417,7 @@ PUBLIC vmmap_status vmmap_run(struct vmmap_ctx *ctx,
 		return fmt_check(ctx, o, out);
 	if (o->ptov)
 		return fmt_ptov(ctx, o, out);
+	if (o->diff)
+		return fmt_diff(ctx, o, out);
 	return fmt_map(ctx, o, out);
 }

@@ -21,6 +21,9 @@ vmmap_status fmt_check(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		       FILE *out);
 vmmap_status fmt_ptov(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		      FILE *out);
+/* diff.c: --diff. */
+vmmap_status fmt_diff(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+		      FILE *out);
 /* --check's LIST (NULL or empty: every check) into VMMAP_CHECK_* bits. */
 vmmap_status parse_checks(struct vmmap_ctx *ctx, const char *list,
 			  unsigned *checks_ret);
