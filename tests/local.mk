@@ -12,7 +12,7 @@ SYNTH_TESTS = \
 	tests/synth/x86_64-synth-cr3.pt \
 	tests/synth/x86_64-synth-v4.pt \
 	tests/synth/x86_64-2.6.24-legacy.pt tests/synth/x86_64-2.6-noversion.pt \
-	tests/synth/aarch64-6.1-va48-4k.pt \
+	tests/synth/aarch64-6.1-va48-4k.pt tests/synth/aarch64-6.1-checks.pt \
 	tests/synth/aarch64-6.1-va48-4k-regs.pt \
 	tests/synth/aarch64-6.1-va52on48-64k.pt \
 	tests/synth/aarch64-6.1-va47-16k.pt \
@@ -63,6 +63,11 @@ EXTRA_DIST += $(TRUTH_TESTS) tests/truth/common.py
 # --extract: every corpus dump's extract maps exactly like the dump.
 TESTS += tests/extract/check-extract
 EXTRA_DIST += tests/extract/check-extract
+
+# --check, --ptov and --diff on every corpus dump, against answers worked
+# out from its map by brute force, vtop and the guest's truth.
+TESTS += tests/analysis/check-analysis
+EXTRA_DIST += tests/analysis/check-analysis
 
 # The rooms of doc/design.md, checked on the objects (tools/depgraph).
 TESTS += tests/layers.sh
