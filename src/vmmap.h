@@ -78,6 +78,8 @@ const char *vmmap_strstatus(vmmap_status status);
 /**
  * Set the error of @p ctx and return @p status.  A message already set is
  * kept after the new one ("new: old"), so callers add context on the way out.
+ * (vmmap_walk(), vmmap_vtop(), vmmap_vtop_many(), vmmap_read_virt() and
+ * vmmap_run() start with no message: a call's error is its own.)
  * For memory adapters and front ends.
  */
 vmmap_status vmmap_set_error(struct vmmap_ctx *ctx, vmmap_status status,
@@ -335,6 +337,23 @@ struct vmmap_vtop {
 vmmap_status vmmap_vtop(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 			struct vmmap_vtop *ret);
 
+/** One answer of vmmap_vtop_many(). */
+struct vmmap_xlat {
+	vmmap_addr_t paddr;	/**< when status is VMMAP_OK */
+	uint64_t page_size;
+	uint64_t prot, eff;	/**< attribute bits, as in vmmap_vtop */
+	vmmap_status status;	/**< what vmmap_vtop() returns for it */
+};
+
+/**
+ * Translate @p n addresses: @p out[i] is what vmmap_vtop() gives for
+ * @p va[i], failures included (VMMAP_ERR_NOTMAPPED, NODATA, ...), with no
+ * error message set for them.  Many addresses cost one walk and a sort,
+ * in any order.  Returns an error only when the batch could not be done.
+ */
+vmmap_status vmmap_vtop_many(struct vmmap_ctx *ctx, const vmmap_addr_t *va,
+			     size_t n, struct vmmap_xlat *out);
+
 /** Read kernel-virtual memory through the walked tables. */
 vmmap_status vmmap_read_virt(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 			     void *buf, size_t len);
@@ -417,6 +436,9 @@ struct vmmap_opts {
 	vmmap_addr_t range_first, range_last;	/**< --range A-B */
 	bool have_vtop;
 	vmmap_addr_t vtop_addr;	/**< --vtop ADDR */
+	/** --vtop=- (standard input) or --vtop=@FILE: many addresses, one
+	 * per line, translated in one batch (vmmap_vtop_many()) */
+	const char *vtop_list;
 	const char *vmcoreinfo;	/**< --vmcoreinfo FILE */
 	const char *symbols;	/**< --vmlinux / --symbols FILE */
 	const char *arch;	/**< --arch NAME */

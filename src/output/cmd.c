@@ -63,7 +63,9 @@ PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
 "  -s, --stats          mapped bytes per region and per page size\n"
 "  -r, --region=ID      only this region (e.g. directmap, vmalloc, modules)\n"
 "  -R, --range=A-B      only addresses A to B (B inclusive), or A+SIZE\n"
-"  -v, --vtop=ADDR      translate ADDR, showing the entry at every level\n"
+"  -v, --vtop=ADDR      translate ADDR, showing the entry at every level;\n"
+"                       --vtop=- (standard input) or --vtop=@FILE: one\n"
+"                       address a line, all translated in one batch\n"
 "      --raw            one line per page-table entry run, no merging\n"
 "      --no-holes       leave unmapped ranges out\n"
 "  -a, --all            print every line of regions the table and ptdump\n"
@@ -181,6 +183,14 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 			st = parse_range(ctx, optarg, o);
 			break;
 		case 'v':
+			if (!strcmp(optarg, "-") || optarg[0] == '@') {
+				o->vtop_list = optarg;
+				o->have_vtop = true;
+				if (optarg[0] == '@' && !optarg[1])
+					st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+						"--vtop=@ needs a file name");
+				break;
+			}
 			if (!parse_num(optarg, &o->vtop_addr))
 				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 					"bad address '%s'", optarg);
@@ -402,6 +412,7 @@ static vmmap_status run_extract(struct vmmap_ctx *ctx,
 PUBLIC vmmap_status vmmap_run(struct vmmap_ctx *ctx,
 			      const struct vmmap_opts *o, FILE *out)
 {
+	vmmap_clear_error(ctx);		/* a call's error is its own */
 	if (!ctx->loaded)
 		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
 				       "vmmap_run() before vmmap_load()");
@@ -409,6 +420,8 @@ PUBLIC vmmap_status vmmap_run(struct vmmap_ctx *ctx,
 		return run_extract(ctx, o, out);
 	if (o->layout)
 		return fmt_layout(ctx, o, out);
+	if (o->vtop_list)
+		return fmt_vtop_many(ctx, o, out);
 	if (o->have_vtop)
 		return fmt_vtop(ctx, o, out);
 	if (o->stats)

@@ -16,6 +16,10 @@ vmmap_status fmt_vtop(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 vmmap_status fmt_stats(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		       FILE *out);
 
+/* --vtop=- / --vtop=@FILE: many translations (format.c). */
+vmmap_status fmt_vtop_many(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+			   FILE *out);
+
 /* analysis.c: --check and --ptov. */
 vmmap_status fmt_check(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		       FILE *out);
