@@ -5,7 +5,7 @@
  * fragmented direct map gives), its attributes changing every 2 MiB so that
  * merging leaves one range per last-level table.
  *
- * usage: bigmap GIB [--raw]
+ * usage: bigmap GIB [--raw] [--progress]
  * Prints the leaves, the ranges, the time of a fresh context's load (the
  * layout probe walks the direct map too) plus the whole table output to
  * /dev/null, then of a second walk of the same context (which the memo of
@@ -113,6 +113,8 @@ int main(int argc, char **argv)
 	}
 	memset(&o, 0, sizeof(o));
 	o.raw = argc > 2 && !strcmp(argv[2], "--raw");
+	if (argc > 2 && !strcmp(argv[argc - 1], "--progress"))
+		vmmap_set_progress(ctx, vmmap_progress_stderr, "bigmap");
 	t0 = now();
 	if (vmmap_set_mem(ctx, &gen_ops, NULL) ||
 	    vmmap_set_vmcoreinfo(ctx, vmci, sizeof(vmci) - 1) ||

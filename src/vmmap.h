@@ -298,6 +298,29 @@ struct vmmap_range {
  * entries at one big subtree would otherwise print millions of lines. */
 #define VMMAP_WALK_ALL		0x10
 
+/** Where a long walk is (for a progress bar). */
+struct vmmap_progress {
+	double fraction;	/**< 0..1: of the tables' top-level entries in
+				     use, weighted by the level below */
+	double seconds;		/**< since the walk began */
+	uint64_t tables;	/**< page tables walked so far */
+	uint64_t mapped;	/**< bytes of address space mapped so far */
+	vmmap_addr_t at;	/**< the address the walk is at */
+	bool done;		/**< the walk ended (clear the bar) */
+};
+typedef void vmmap_progress_fn(void *arg, const struct vmmap_progress *p);
+
+/**
+ * Have @p fn called during every walk about ten times a second (and once
+ * with done set at its end, if it was called before); NULL: never.
+ * vmmap_progress_stderr() draws a bar on a terminal.
+ */
+void vmmap_set_progress(struct vmmap_ctx *ctx, vmmap_progress_fn *fn,
+			void *arg);
+/** A progress bar on standard error, after a walk's first second, when
+ * standard error is a terminal; @p arg is the program's name (or NULL). */
+void vmmap_progress_stderr(void *arg, const struct vmmap_progress *p);
+
 /** Return VMMAP_OK to go on; anything else stops the walk and is returned. */
 typedef vmmap_status vmmap_range_fn(void *arg, const struct vmmap_range *r);
 
@@ -450,6 +473,7 @@ struct vmmap_opts {
 	const char *ptov;	/**< --ptov=LIST: physical addresses/ranges */
 	const char *diff;	/**< --diff=OTHER: a dump, JSON map or ptdump
 				     text to compare with */
+	bool quiet;		/**< --quiet: no progress bar */
 	bool help;
 };
 

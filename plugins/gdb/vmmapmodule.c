@@ -347,6 +347,8 @@ static int Ctx_init(CtxObject *self, PyObject *args, PyObject *kw)
 		PyErr_NoMemory();
 		return -1;
 	}
+	/* on a terminal, a bar for walks longer than a second */
+	vmmap_set_progress(self->ctx, vmmap_progress_stderr, "vmmap");
 	if (dump != Py_None && read_phys != Py_None) {
 		PyErr_SetString(PyExc_ValueError,
 				"give a dump or read_phys, not both");

@@ -271,6 +271,9 @@ struct vmmap_ctx {
 	struct pcache_ent pcache[PCACHE_SLOTS];
 	uint64_t pcache_clock;
 	struct memo *memo;
+	/* vmmap_set_progress() */
+	vmmap_progress_fn *progress_fn;
+	void *progress_arg;
 	/* vmmap_vtop_many()'s buffers, kept for the next batch */
 	void *batch_buf;
 	size_t batch_size;

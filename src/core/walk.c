@@ -30,6 +30,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PUBLIC __attribute__((visibility("default")))
 
@@ -123,7 +124,52 @@ struct walker {
 	uint64_t up[VMMAP_MAX_LEVELS];
 	struct seen_ent seen[SEEN_SLOTS];
 	uint64_t copies_runs;	/* of all copies walked again so far */
+	/* progress: the root's entries in use, those done, where below */
+	unsigned root_total, root_done, pos1, n1;
+	uint64_t mapped;
+	double t0, t_report;
+	bool reported;
 };
+
+static double clock_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress(struct walker *w, vmmap_addr_t at, bool done)
+{
+	struct vmmap_progress p;
+	double now = clock_now();
+
+	if (!done && now - w->t_report < 0.1)
+		return;
+	if (done && !w->reported)
+		return;
+	w->t_report = now;
+	w->reported = true;
+	memset(&p, 0, sizeof(p));
+	p.seconds = now - w->t0;
+	p.tables = w->visits;
+	p.mapped = w->mapped;
+	p.at = at;
+	p.done = done;
+	if (w->root_total)
+		p.fraction = (w->root_done + (w->n1 ? (double)w->pos1 / w->n1
+						     : 0)) / w->root_total;
+	if (p.fraction > 1)
+		p.fraction = 1;
+	w->ctx->progress_fn(w->ctx->progress_arg, &p);
+}
+
+PUBLIC void vmmap_set_progress(struct vmmap_ctx *ctx, vmmap_progress_fn *fn,
+			       void *arg)
+{
+	ctx->progress_fn = fn;
+	ctx->progress_arg = arg;
+}
 
 /* Bound on tables walked (memo hits do not count), against hostile tables
  * whose distinct subtrees multiply: 2^24 tables of 4 KiB are 64 GiB of
@@ -313,6 +359,8 @@ static void deliver_piece(struct walker *w, const struct run *r,
 		return;
 	if (r->kind == VMMAP_RANGE_HOLE && (w->flags & VMMAP_WALK_NOHOLES))
 		return;
+	if (r->kind == VMMAP_RANGE_MAPPED)
+		w->mapped += last - start + 1;
 	if (++w->nranges > w->ctx->max_ranges) {
 		w->st = vmmap_set_error(w->ctx, VMMAP_ERR_LIMIT,
 			"more than %" PRIu64 " ranges at 0x%" PRIx64
@@ -605,6 +653,8 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 			return;
 		}
 	}
+	if (w->ctx->progress_fn && !(w->visits & 255))
+		progress(w, base, false);
 	if (++w->visits > MAX_VISITS) {
 		w->st = vmmap_set_error(w->ctx, VMMAP_ERR_LIMIT,
 			"more than %" PRIu64 " page tables visited at %s "
@@ -654,6 +704,20 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 	b->n = 0;
 	b->spill = false;
 	up_before = w->up[level];
+	if (w->ctx->progress_fn && level == 0) {
+		/* the root's entries in use: what the bar counts */
+		for (i = lo; i <= hi; i++) {
+			struct pte pte = { 0 };
+
+			if (i >= first && i - first < count) {
+				w->ctx->arch->decode(w->ctx, 0,
+					mem_get_pte(f, data, i - first), &pte);
+				w->root_total += pte.type != PTE_NONE;
+			}
+		}
+	}
+	if (level == 1)
+		w->n1 = hi + 1;
 	for (i = lo; i <= hi && !w->st; i++) {
 		vmmap_addr_t va = entry_va(f, level, base, i);
 		uint64_t raw, bits;
@@ -689,6 +753,8 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 			continue;
 		}
 		raw = mem_get_pte(f, data, i - first);
+		if (level == 1)
+			w->pos1 = i;
 		/* The fast path: an entry that continues the run being
 		 * built (the same empty entry again; the next page of a
 		 * leaf, its address one span on in place and every other
@@ -717,8 +783,15 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 			push(w, level, &acc);
 			have_acc = false;
 		}
-		if (!entry_run(w, level, va, raw, eff, &acc, &bits))
+		if (!entry_run(w, level, va, raw, eff, &acc, &bits)) {
+			if (level == 0) {	/* a root entry done */
+				w->root_done++;
+				w->pos1 = 0;
+			}
 			continue;	/* a table, walked */
+		}
+		if (level == 0 && acc.kind != VMMAP_RANGE_HOLE)
+			w->root_done++;
 		if (fast && acc.kind == VMMAP_RANGE_HOLE) {
 			step = 0;
 			acc_bits = 0;
@@ -817,6 +890,8 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	w->flags = flags;
 	w->fn = fn;
 	w->arg = arg;
+	if (ctx->progress_fn)
+		w->t0 = w->t_report = clock_now();
 
 	walked_space(w->f, &lo, &hi);
 	if (lo > 0 && first < lo) {
@@ -853,6 +928,8 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	}
 	if (!w->st)
 		out_flush(w);
+	if (ctx->progress_fn)
+		progress(w, last, true);
 	st = w->st;
 	for (int l = 0; l < VMMAP_MAX_LEVELS; l++) {
 		free(w->tbl[l]);

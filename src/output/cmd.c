@@ -22,6 +22,7 @@ enum {
 	OPT_CHECK,
 	OPT_PTOV,
 	OPT_DIFF,
+	OPT_QUIET,
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +43,7 @@ static const struct option long_opts[] = {
 	{ "check", optional_argument, NULL, OPT_CHECK },
 	{ "ptov", required_argument, NULL, OPT_PTOV },
 	{ "diff", required_argument, NULL, OPT_DIFF },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "all", no_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -90,6 +92,8 @@ PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
 "      --force          print the map even when the page tables do not map\n"
 "                       the kernel's own text where the layout says (a wrong\n"
 "                       root or layout), with a warning that says so\n"
+"      --quiet          no progress bar (one is drawn on a terminal for\n"
+"                       walks longer than a second)\n"
 "  -h, --help           this help\n"
 "\n"
 "Numbers may be hex (0x...) or decimal.  Exit status: 0 success, 1 error,\n"
@@ -226,6 +230,9 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 		case OPT_PTOV:
 			st = check_ptov(ctx, optarg);
 			o->ptov = optarg;
+			break;
+		case OPT_QUIET:
+			o->quiet = true;
 			break;
 		case OPT_DIFF:
 			o->diff = optarg;

@@ -41,7 +41,7 @@ void fmt_size(uint64_t bytes, char *buf, size_t size)
 
 /* Size for people: exact when a unit divides it ("2M", "1428K"), else to
  * one decimal of the largest unit ("~12.8P"). */
-static void fmt_hsize(uint64_t bytes, char *buf, size_t size)
+void fmt_hsize(uint64_t bytes, char *buf, size_t size)
 {
 	static const char units[] = "BKMGTPE";
 	unsigned u = 0;

@@ -78,5 +78,7 @@ uint64_t rep_copy_span(const struct vmmap_ctx *ctx,
 
 /* Size as the kernel's ptdump prints it: "    4K", "  512G". */
 void fmt_size(uint64_t bytes, char *buf, size_t size);
+/* Size for people: "4K", "1.5G", "~127.5T". */
+void fmt_hsize(uint64_t bytes, char *buf, size_t size);
 
 #endif /* VMMAP_OUTPUT_H */
