@@ -1213,7 +1213,8 @@ static PyObject *opt_str(const char *s)
 
 static PyObject *mod_parse_opts(PyObject *mod, PyObject *args)
 {
-	static const char *const fmts[] = { "table", "ptdump", "json" };
+	static const char *const fmts[] = { "table", "ptdump", "json", "svg",
+					    "html" };
 	struct vmmap_ctx *ctx;
 	struct vmmap_opts o;
 	struct cargv a;
