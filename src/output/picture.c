@@ -92,6 +92,8 @@ static const char pic_style[] =
 ".name{font-weight:bold;font-size:13px}\n"
 ".h1{font-weight:bold;font-size:17px}\n"
 ".dim{fill:#6a6a6a}\n"
+".id{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;"
+"font-size:11px;font-weight:normal;fill:#8a8a8a}\n"
 ".warn{fill:#c81e1e;font-weight:bold}\n"
 "rect{shape-rendering:crispEdges}\n"
 ".box{fill:#fff;stroke:#4a4a4a;stroke-width:1}\n"
@@ -424,7 +426,7 @@ static double log2_size(const struct pic_box *b)
 	return e + frac;
 }
 
-#define LEGEND_PARAMS_Y	181	/* the first line of parameters */
+#define LEGEND_PARAMS_Y	196	/* the first line of parameters */
 
 static int pic_legend_height(const struct pic *p)
 {
@@ -1059,7 +1061,9 @@ static vmmap_status pic_box(struct pic *p, const struct pic_box *b)
 		ADDR_X, b->y + 4, b->start);
 	fprintf(p->out, "<text class=\"name\" x=\"%d\" y=\"%d\">", TEXT_X, ty);
 	xml_puts(p->out, b->reg->name);
-	fprintf(p->out, "</text>\n<text class=\"mono\" x=\"%d\" y=\"%d\">"
+	fputs("<tspan class=\"id\">  ", p->out);	/* what --region takes */
+	xml_puts(p->out, b->reg->id);
+	fprintf(p->out, "</tspan></text>\n<text class=\"mono\" x=\"%d\" y=\"%d\">"
 		"0x%016" PRIx64 " - 0x%016" PRIx64 "  %s</text>\n", TEXT_X,
 		ty + 14, b->start, b->last, size);
 	fprintf(p->out, "<text%s x=\"%d\" y=\"%d\">",
@@ -1190,7 +1194,10 @@ static void pic_legend(struct pic *p)
 	y += LINE;
 	legend_text(p, 16, y, "dim", "A range takes a pixel row at least; a "
 		"band is the ranges of one page size and permission in the same "
-		"rows; its tooltip lists their bounds.");
+		"rows (rows with several share the width);");
+	y += LINE;
+	legend_text(p, 16, y, "dim", "a band's tooltip lists the exact bounds "
+		"of its ranges.");
 	y = LEGEND_PARAMS_Y;
 	for (i = 0; i < np; i++) {
 		const struct vmmap_param *prm = vmmap_param_get(p->ctx, i);
