@@ -140,6 +140,7 @@ struct pic {
 	size_t n, cap;
 	struct pic_class *classes;
 	size_t ncls, capcls;
+	unsigned last_cls;		/* the class found last: most often next */
 	uint64_t psizes[MAX_PSIZES];
 	unsigned npsizes;
 	struct pic_box *boxes;
@@ -251,6 +252,12 @@ static void class_words(const struct pic_class *c, char *buf, size_t size)
 
 /* ---- collecting ---- */
 
+static bool same_class(const struct pic_class *a, const struct pic_class *b)
+{
+	return a->kind == b->kind && a->page_size == b->page_size &&
+	       a->perm == b->perm;
+}
+
 static vmmap_status pic_class_of(struct pic *p, const struct vmmap_range *r,
 				 unsigned *cls_ret)
 {
@@ -267,11 +274,13 @@ static vmmap_status pic_class_of(struct pic *p, const struct vmmap_range *r,
 			 (pm.user_read || pm.user_write || pm.user_exec
 			  ? PERM_U : 0);
 	}
+	if (p->ncls && same_class(&p->classes[p->last_cls], &c)) {
+		*cls_ret = p->last_cls;
+		return VMMAP_OK;
+	}
 	for (i = 0; i < p->ncls; i++)
-		if (p->classes[i].kind == c.kind &&
-		    p->classes[i].page_size == c.page_size &&
-		    p->classes[i].perm == c.perm) {
-			*cls_ret = (unsigned)i;
+		if (same_class(&p->classes[i], &c)) {
+			*cls_ret = p->last_cls = (unsigned)i;
 			return VMMAP_OK;
 		}
 	if (p->ncls == p->capcls) {
@@ -284,7 +293,7 @@ static vmmap_status pic_class_of(struct pic *p, const struct vmmap_range *r,
 		p->capcls = cap;
 	}
 	p->classes[p->ncls] = c;
-	*cls_ret = (unsigned)p->ncls++;
+	*cls_ret = p->last_cls = (unsigned)p->ncls++;
 	return VMMAP_OK;
 }
 
@@ -439,8 +448,9 @@ static int pic_legend_height(const struct pic *p)
 /*
  * Heights: BOX_HMIN plus a step per doubling of the size above the
  * smallest box's, the step chosen so the boxes share about STACK_TARGET
- * pixels (within KSTEP_MIN..KSTEP_MAX); then no empty box taller than the
- * tallest box with something in it.
+ * pixels (within KSTEP_MIN..KSTEP_MAX), half a step for a box with nothing
+ * mapped; then no empty box taller than the tallest box with something in
+ * it.
  */
 static void pic_geometry(struct pic *p)
 {
@@ -495,7 +505,6 @@ static unsigned row_in(vmmap_addr_t first, vmmap_addr_t last, unsigned rows,
 
 	return r < rows ? (unsigned)r : rows - 1;
 }
-
 
 /* ---- the magnified lane ---- */
 
@@ -614,7 +623,6 @@ static vmmap_status zoom_make(struct pic *p, const struct pic_box *b,
 	free_rows = b->rows - (unsigned)(ncut * BREAK_ROWS + z->n);
 	for (k = 0; k < z->n; k++) {
 		struct seg *g = &z->segs[k];
-
 		size_t end = k + 1 < z->n ? z->segs[k + 1].range : b->end;
 		long double span = ((long double)(g->last - g->first) + 1) /
 				   total;
@@ -961,7 +969,7 @@ static void box_mapped_text(const struct pic *p, const struct box_sum *s)
 	}
 	if (s->other) {
 		fmt_hsize(s->other, b, sizeof(b));
-		fprintf(p->out, "; %s unreadable or invalid", b);
+		fprintf(p->out, "; %s unreadable, invalid or replicated", b);
 	}
 	if (s->user) {
 		fmt_hsize(s->user, b, sizeof(b));
