@@ -232,6 +232,10 @@ struct ptdump_style {
 	unsigned first_extra;	/* markers already crossed printed with the
 				 * first one (PT_ALL_MARKERS: all) */
 	unsigned per_entry;	/* markers an entry may cross and print */
+	bool skip_empty;	/* no line for what maps nothing (arm) */
+	bool walk_guard;	/* a "guard" region is walked too (x86's
+				 * kernel skips its guard hole; arm's
+				 * guard gap below the fixmap is walked) */
 };
 
 struct memo;

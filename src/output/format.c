@@ -269,6 +269,8 @@ static void pt_line(struct pt_state *s, vmmap_addr_t end)
 
 	const struct vmmap_region *reg = vmmap_region_of(s->ctx, s->start);
 
+	if (s->ctx->ptdump.skip_empty && s->cur.kind != VMMAP_RANGE_MAPPED)
+		return;	/* arm's note_page(): if (st->current_prot) */
 	if (!s->all && reg && reg->max_lines && s->lines++ >= reg->max_lines)
 		return;
 	fmt_size(end - s->start, size, sizeof(size));
@@ -401,7 +403,8 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 		/* The x86 kernel does not walk the non-canonical and guard
 		 * holes: skip what lies in them. */
 		if (reg && (!strcmp(reg->id, "noncanonical") ||
-			    !strcmp(reg->id, "guard"))) {
+			    (!strcmp(reg->id, "guard") &&
+			     !s->ctx->ptdump.walk_guard))) {
 			if (reg->last >= piece.last)
 				return VMMAP_OK;
 			piece.start = reg->last + 1;
@@ -411,8 +414,8 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 		    vmmap_region_of(s->ctx, reg->last + 1) &&
 		    (!strcmp(vmmap_region_of(s->ctx, reg->last + 1)->id,
 			     "noncanonical") ||
-		     !strcmp(vmmap_region_of(s->ctx, reg->last + 1)->id,
-			     "guard")))
+		     (!strcmp(vmmap_region_of(s->ctx, reg->last + 1)->id,
+			      "guard") && !s->ctx->ptdump.walk_guard)))
 			cut = reg->last;
 		/* The kernel's walk starts at its first marker (arm64:
 		 * PAGE_OFFSET, x86: 0); what lies below is not in its
