@@ -682,7 +682,10 @@ static vmmap_status add_markers(struct vmmap_ctx *ctx,
 				const struct arm_layout *l)
 {
 	uint32_t kver = kernel_version(ctx);
-	const struct marker mk[] = {
+	const struct {
+		vmmap_addr_t addr;
+		const char *name;
+	} mk[] = {
 		{ l->modules, "Modules" },
 		{ l->page_offset, "Kernel Mapping" },
 		{ l->vmalloc_start, "vmalloc() Area" },
