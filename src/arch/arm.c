@@ -391,6 +391,29 @@ static bool read_u32(struct vmmap_ctx *ctx, uint64_t va, uint64_t *ret)
  * that offset, PAGE_OFFSET and the megabyte above it must translate to
  * PHYS_OFFSET and on.
  */
+/*
+ * Can the root entry of @va map it (a table or a section)?  Read alone, so
+ * that the search below does not read a whole 16 KiB candidate pgd for
+ * each of its 2048 steps (32 MiB, most of it zeros or not in the dump)
+ * only to find the one entry empty.  A failed read says nothing: the
+ * translation reads the table and tells.
+ */
+static bool root_entry_may_map(struct vmmap_ctx *ctx, uint64_t va)
+{
+	const struct pgfmt *f = &ctx->fmt;
+	unsigned idx = (va >> f->lv[0].shift) & ((1u << f->lv[0].bits) - 1);
+	uint8_t buf[8];
+	struct pte pte = { 0 };
+
+	if (mem_read_phys(ctx, f->root + (uint64_t)idx * f->pte_size, buf,
+			  f->pte_size)) {
+		vmmap_clear_error(ctx);
+		return true;
+	}
+	decode_arm(ctx, 0, mem_get_pte(f, buf, 0), &pte);
+	return pte.type == PTE_TABLE || pte.type == PTE_LEAF;
+}
+
 static bool phys_offset_fits(struct vmmap_ctx *ctx, uint64_t swapper,
 			     uint64_t page_offset, uint64_t phys_offset)
 {
@@ -401,6 +424,8 @@ static bool phys_offset_fits(struct vmmap_ctx *ctx, uint64_t swapper,
 	 * loader's sanity check to report, not a reason to find nothing */
 	ctx->fmt.root = (swapper - page_offset + phys_offset) &
 			~(uint64_t)(pg_table_size(&ctx->fmt, 0) - 1);
+	if (!root_entry_may_map(ctx, page_offset))
+		return false;
 	for (i = 0; i < 2; i++) {
 		if (vtop_internal(ctx, page_offset + i * SZ_1M, &t)) {
 			vmmap_clear_error(ctx);
