@@ -158,7 +158,7 @@ struct walker {
 	struct walk_scratch *k;
 	struct run pending;
 	bool have_pending;
-	uint64_t nranges;
+	uint64_t nranges, nruns;
 	uint64_t visits;
 	vmmap_status st;
 	/* up[l]: runs other than holes passed up out of the tables at level
@@ -579,6 +579,13 @@ static void push(struct walker *w, int level, const struct run *r)
 {
 	struct runbuf *b;
 
+	if (++w->nruns > w->ctx->max_runs) {
+		if (!w->st)
+			w->st = vmmap_set_error(w->ctx, VMMAP_ERR_LIMIT,
+				"more than %" PRIu64 " runs in one walk",
+				w->ctx->max_runs);
+		return;
+	}
 	if (level < 0) {
 		out_push(w, r);
 		return;
