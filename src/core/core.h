@@ -56,6 +56,9 @@ enum va_ext {
 	VA_ZERO,	/* addresses above va_bits are zero (s390x, arm32) */
 	VA_SIGN,	/* sign-extended from bit va_bits-1 (x86_64) */
 	VA_ONES,	/* all upper bits set: a TTBR1 half (aarch64 kernel) */
+	/* the upper bits are those of va_base: one fixed window (ppc64's
+	 * kernel quadrant 0xc000..., whose tables index the bits below) */
+	VA_BASE,
 };
 
 struct pg_level {
@@ -70,10 +73,22 @@ struct pgfmt {
 	struct pg_level lv[VMMAP_MAX_LEVELS];	/* 0 = root */
 	uint8_t pte_size;	/* 4 or 8 */
 	uint8_t ptr_size;	/* the kernel's unsigned long: 4 or 8 */
-	bool big_endian;
+	bool big_endian;	/* the entries' byte order */
+	/* The kernel's own data (variables, kallsyms, notes; an extract's
+	 * ELF) is in the other byte order than its entries: ppc64le, whose
+	 * Book3S-64 tables are big-endian whatever the kernel's order
+	 * (arch/powerpc/include/asm/pgtable-be-types.h).  pg_data_be(). */
+	bool data_order_differs;
 	enum va_ext ext;
+	vmmap_addr_t va_base;	/* VA_BASE: the bits above va_bits */
 	vmmap_addr_t root;	/* physical address of the root table */
 };
+
+/* Is the kernel's data (not its entries) big-endian? */
+static inline bool pg_data_be(const struct pgfmt *f)
+{
+	return f->big_endian != f->data_order_differs;
+}
 
 static inline unsigned pg_va_bits(const struct pgfmt *f)
 {
@@ -138,6 +153,12 @@ struct vmmap_arch {
 	const char *uname_prefix;
 	/* ELF e_machine and class (32 or 64) of its dumps. */
 	unsigned elf_machine, elf_bits;
+	/* Not 0: only dumps whose memory has this byte order (ELFDATA2LSB
+	 * 1, ELFDATA2MSB 2) are this architecture's; the other order of the
+	 * same machine is another one (ppc64le and ppc64 share EM_PPC64).
+	 * The order is the one the kernel's VMCOREINFO note was found in
+	 * memory, else the ELF header's. */
+	unsigned elf_data;
 	/* VMCOREINFO keys only this architecture's kernels write
 	 * (arch_crash_save_vmcoreinfo()); "A+B": both must be there. */
 	const char *const *vmcoreinfo_marks;
@@ -163,6 +184,12 @@ struct vmmap_arch {
 	 * map _stext there. */
 	bool (*kimage_pa)(const struct vmmap_ctx *ctx, vmmap_addr_t va,
 			  vmmap_addr_t *pa_ret);
+	/* Optional, after init(): false when the tables walked do not map
+	 * the kernel image at all (ppc64's hash MMU: the linear map, which
+	 * holds the image, is bolted in the hash table, not in Linux's
+	 * tables); the loader then does not look for _stext in them, and
+	 * init() checks the tables another way. */
+	bool (*image_mapped)(const struct vmmap_ctx *ctx);
 	/* Resolve paging mode, root and layout; fills ctx->fmt, params and
 	 * regions.  May walk (vmmap_walk with ctx->loading set). */
 	vmmap_status (*init)(struct vmmap_ctx *ctx);
@@ -224,6 +251,16 @@ struct ptdump_style {
 	unsigned first_extra;	/* markers already crossed printed with the
 				 * first one (PT_ALL_MARKERS: all) */
 	unsigned per_entry;	/* markers an entry may cross and print */
+	/* Where the kernel's walk starts (0: at the first marker); the
+	 * first marker is printed there whatever its address (riscv walks
+	 * from KERN_VIRT_START, below "Fixmap start"). */
+	vmmap_addr_t start;
+	bool pa;		/* a physical-address column before the size
+				 * (riscv, powerpc dump_addr()) */
+	bool end_incl;		/* the end address printed is the last one
+				 * (powerpc: addr - 1) */
+	bool no_holes;		/* no line for what is not mapped (riscv,
+				 * powerpc: only lines with flags) */
 };
 
 struct memo;
@@ -240,6 +277,11 @@ struct vmmap_ctx {
 	struct kvlist regs;	/* name -> hex value */
 	char *arch_hint;	/* from the dump or the user */
 	char *release_hint;	/* uname -r from the dump header */
+	/* The byte order the kernel's VMCOREINFO note was found in, in
+	 * memory (vmci_scan()): 1 little-endian, 2 big-endian (ELFDATA2*),
+	 * 0 not found there.  The memory's own order, which a dump's header
+	 * may not say (QEMU 7.2 writes ppc64le dumps big-endian). */
+	unsigned note_order;
 
 	const struct vmmap_arch *arch;
 	struct pgfmt fmt;
@@ -403,5 +445,7 @@ uint32_t kernel_version(const struct vmmap_ctx *ctx);
 
 /* Canonical address from an index path value. */
 vmmap_addr_t va_canonical(const struct pgfmt *f, vmmap_addr_t va);
+/* The part of the 64-bit space the tables translate: [lo, hi]. */
+void pg_space(const struct pgfmt *f, vmmap_addr_t *lo, vmmap_addr_t *hi);
 
 #endif /* VMMAP_CORE_H */

@@ -34,6 +34,10 @@ static void reset_results(struct vmmap_ctx *ctx)
 	ctx->ptdump.header = NULL;
 	ctx->ptdump.first_extra = 0;
 	ctx->ptdump.per_entry = 1;
+	ctx->ptdump.start = 0;
+	ctx->ptdump.pa = false;
+	ctx->ptdump.end_incl = false;
+	ctx->ptdump.no_holes = false;
 	free(ctx->archdata);
 	ctx->archdata = NULL;
 	memset(&ctx->fmt, 0, sizeof(ctx->fmt));
@@ -116,7 +120,8 @@ static vmmap_status sanity(struct vmmap_ctx *ctx)
 				      " has no valid entry: it maps nothing",
 				      f->root);
 	}
-	if (!lookup_symbol(ctx, "_stext", &stext))
+	if (!lookup_symbol(ctx, "_stext", &stext) ||
+	    (ctx->arch->image_mapped && !ctx->arch->image_mapped(ctx)))
 		return VMMAP_OK;
 	st = vtop_internal(ctx, stext, &t);
 	if (st == VMMAP_ERR_NOMEM)

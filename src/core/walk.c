@@ -702,15 +702,15 @@ vmmap_addr_t va_canonical(const struct pgfmt *f, vmmap_addr_t va)
 							     : va & ~high;
 	case VA_ONES:
 		return va | high;
+	case VA_BASE:
+		return (va & ~high) | (f->va_base & high);
 	case VA_ZERO:
 		break;
 	}
 	return va & ~high;
 }
 
-/* The part of the 64-bit space the tables describe: [lo, hi]. */
-static void walked_space(const struct pgfmt *f, vmmap_addr_t *lo,
-			 vmmap_addr_t *hi)
+void pg_space(const struct pgfmt *f, vmmap_addr_t *lo, vmmap_addr_t *hi)
 {
 	unsigned bits = pg_va_bits(f);
 	vmmap_addr_t top = bits >= 64 ? VMMAP_ADDR_MAX
@@ -720,7 +720,12 @@ static void walked_space(const struct pgfmt *f, vmmap_addr_t *lo,
 	*hi = f->ext == VA_ZERO ? top : VMMAP_ADDR_MAX;
 	if (f->ext == VA_ONES)
 		*lo = ~top;
+	if (f->ext == VA_BASE && top != VMMAP_ADDR_MAX) {
+		*lo = f->va_base & ~top;
+		*hi = *lo | top;
+	}
 }
+
 
 vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 			   vmmap_addr_t last, unsigned flags,
@@ -754,7 +759,7 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	w->fn = fn;
 	w->arg = arg;
 
-	walked_space(w->f, &lo, &hi);
+	pg_space(w->f, &lo, &hi);
 	if (lo > 0 && first < lo) {
 		/* Below a TTBR1-style space: not described by these tables. */
 		struct run r = { 0 };
@@ -822,7 +827,7 @@ vmmap_status vtop_internal(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 
 	memset(ret, 0, sizeof(*ret));
 	ret->vaddr = vaddr;
-	walked_space(f, &lo, &hi);
+	pg_space(f, &lo, &hi);
 	if (vaddr < lo || vaddr > hi || va_canonical(f, vaddr) != vaddr)
 		return vmmap_set_error(ctx, VMMAP_ERR_NOTMAPPED,
 			"0x%" PRIx64 " is outside the translated address space",
