@@ -23,6 +23,7 @@ static const struct vmmap_arch *const arches[] = {
 	&vmmap_arch_aarch64,
 	&vmmap_arch_s390x,
 	&vmmap_arch_arm,
+	&vmmap_arch_ppc64le,
 };
 
 const struct vmmap_arch *arch_by_name(const char *name)
@@ -91,15 +92,29 @@ static const char *from_elf(const struct arch_clues *c, char *buf,
 	return buf;
 }
 
+static const char *from_elf(const struct arch_clues *c, char *buf,
+			    size_t size);
+
 /* uname -m, or QEMU's ELF_MACHINE_UNAME ("x86_64", "S390X"; "Unknown"
- * for the targets it has none for: then NULL, nothing is said). */
-static const char *from_uname(const char *m)
+ * for the targets it has none for: then NULL, nothing is said).  A name
+ * QEMU gives both byte orders of a machine ("ppc64") is the one the
+ * memory's order says, when it is known. */
+static const char *from_uname(const struct arch_clues *c, char *buf,
+			      size_t size)
 {
+	const char *m = c->uname;
 	const struct vmmap_arch *a = arch_by_name(m);
 	size_t i;
 
 	if (a)
 		return a->name;
+	for (i = 0; c->data_order && i < ARRAY_SIZE(other_elf); i++)
+		if (!strcmp(other_elf[i].name, m))
+			return from_elf(&(struct arch_clues){
+					.elf_machine = other_elf[i].machine,
+					.ptr_bits = other_elf[i].bits ? other_elf[i].bits
+							  : c->ptr_bits,
+					.data_order = c->data_order }, buf, size);
 	for (i = 0; i < ARRAY_SIZE(arches); i++)
 		if (arches[i]->uname_prefix &&
 		    !strncmp(m, arches[i]->uname_prefix,
@@ -164,11 +179,16 @@ const char *arch_detect(const struct vmmap_ctx *ctx,
 
 	if (c->elf_machine)
 		return from_elf(c, buf, size);
-	if (c->uname && *c->uname && (name = from_uname(c->uname)))
+	if (c->uname && *c->uname && (name = from_uname(c, buf, size)))
 		return name;
 	a = arch_from_vmcoreinfo(ctx);
-	if (a)
+	if (a && order_fits(a->elf_data, c))
 		return a->name;
+	if (a)
+		return from_elf(&(struct arch_clues){
+				.elf_machine = a->elf_machine,
+				.ptr_bits = a->elf_bits,
+				.data_order = c->data_order }, buf, size);
 	return from_qemu_unnamed(c);
 }
 
