@@ -5,7 +5,7 @@
  * fragmented direct map gives), its attributes changing every 2 MiB so that
  * merging leaves one range per last-level table.
  *
- * usage: bigmap GIB [--raw]
+ * usage: bigmap GIB [--raw] [--progress]
  * Prints the leaves, the ranges, the time of a fresh context's load (the
  * layout probe walks the direct map too) plus the whole table output to
  * /dev/null, then of a second walk of the same context (which the memo of
@@ -25,6 +25,7 @@
 #define ROOT	UINT64_C(0x1000)
 #define PUD	UINT64_C(0x2000)
 #define PMDS	UINT64_C(0x100000)	/* one per GiB */
+/* the puds: PUD and the 7 pages above it (4 TiB) */
 #define PTES	UINT64_C(0x40000000)	/* one per 2 MiB */
 #define TBL	UINT64_C(0x63)		/* P RW A D */
 
@@ -32,10 +33,14 @@ static uint64_t gib;
 
 static uint64_t entry(uint64_t table, unsigned i)
 {
-	if (table == ROOT)
-		return i == 273 ? PUD | TBL : 0;	/* 0xffff888000000000 */
-	if (table == PUD)
-		return i < gib ? (PMDS + i * 4096) | TBL : 0;
+	if (table == ROOT)	/* 0xffff888000000000: a pud per 512 GiB */
+		return i >= 273 && (uint64_t)(i - 273) * 512 < gib
+		       ? (PUD + (i - 273) * 4096) | TBL : 0;
+	if (table >= PUD && table < PUD + 8 * 4096) {
+		uint64_t g = (table - PUD) / 4096 * 512 + i;
+
+		return g < gib ? (PMDS + g * 4096) | TBL : 0;
+	}
 	if (table >= PMDS && table < PTES) {
 		uint64_t g = (table - PMDS) / 4096;
 
@@ -64,7 +69,16 @@ static vmmap_status gen_read(struct vmmap_ctx *ctx, void *data, uint64_t pa,
 	return VMMAP_OK;
 }
 
-static const struct vmmap_mem_ops gen_ops = { .read_phys = gen_read };
+/* The machine's memory ends where its direct map does, as a dump says. */
+static bool gen_phys_end(void *data, vmmap_addr_t *end_ret)
+{
+	(void)data;
+	*end_ret = gib << 30;
+	return true;
+}
+
+static const struct vmmap_mem_ops gen_ops = { .read_phys = gen_read,
+					      .phys_end = gen_phys_end };
 
 static const char vmci[] =
 	"OSRELEASE=bench\nPAGESIZE=4096\nSYMBOL(init_top_pgt)=ffffffff80001000\n"
@@ -93,12 +107,14 @@ int main(int argc, char **argv)
 	uint64_t ranges = 0;
 	double t0, t1, t2;
 
-	if (argc < 2 || !(gib = strtoull(argv[1], NULL, 0)) || gib > 512) {
-		fprintf(stderr, "usage: bigmap GIB(1-512) [--raw]\n");
+	if (argc < 2 || !(gib = strtoull(argv[1], NULL, 0)) || gib > 4096) {
+		fprintf(stderr, "usage: bigmap GIB(1-4096) [--raw]\n");
 		return 2;
 	}
 	memset(&o, 0, sizeof(o));
 	o.raw = argc > 2 && !strcmp(argv[2], "--raw");
+	if (argc > 2 && !strcmp(argv[argc - 1], "--progress"))
+		vmmap_set_progress(ctx, vmmap_progress_stderr, "bigmap");
 	t0 = now();
 	if (vmmap_set_mem(ctx, &gen_ops, NULL) ||
 	    vmmap_set_vmcoreinfo(ctx, vmci, sizeof(vmci) - 1) ||

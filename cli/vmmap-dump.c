@@ -67,6 +67,8 @@ int main(int argc, char **argv)
 		vmmap_free(ctx);
 		return 0;
 	}
+	if (!opts.quiet)
+		vmmap_set_progress(ctx, vmmap_progress_stderr, (void *)prog);
 	/* No dump: the running kernel, through /proc/kcore. */
 	st = opts.dump ? vmmap_open_dump(ctx, opts.dump)
 		       : vmmap_open_kcore(ctx, NULL);

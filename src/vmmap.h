@@ -78,6 +78,8 @@ const char *vmmap_strstatus(vmmap_status status);
 /**
  * Set the error of @p ctx and return @p status.  A message already set is
  * kept after the new one ("new: old"), so callers add context on the way out.
+ * (vmmap_walk(), vmmap_vtop(), vmmap_vtop_many(), vmmap_read_virt() and
+ * vmmap_run() start with no message: a call's error is its own.)
  * For memory adapters and front ends.
  */
 vmmap_status vmmap_set_error(struct vmmap_ctx *ctx, vmmap_status status,
@@ -296,6 +298,29 @@ struct vmmap_range {
  * entries at one big subtree would otherwise print millions of lines. */
 #define VMMAP_WALK_ALL		0x10
 
+/** Where a long walk is (for a progress bar). */
+struct vmmap_progress {
+	double fraction;	/**< 0..1: of the tables' top-level entries in
+				     use, weighted by the level below */
+	double seconds;		/**< since the walk began */
+	uint64_t tables;	/**< page tables walked so far */
+	uint64_t mapped;	/**< bytes of address space mapped so far */
+	vmmap_addr_t at;	/**< the address the walk is at */
+	bool done;		/**< the walk ended (clear the bar) */
+};
+typedef void vmmap_progress_fn(void *arg, const struct vmmap_progress *p);
+
+/**
+ * Have @p fn called during every walk about ten times a second (and once
+ * with done set at its end, if it was called before); NULL: never.
+ * vmmap_progress_stderr() draws a bar on a terminal.
+ */
+void vmmap_set_progress(struct vmmap_ctx *ctx, vmmap_progress_fn *fn,
+			void *arg);
+/** A progress bar on standard error, after a walk's first second, when
+ * standard error is a terminal; @p arg is the program's name (or NULL). */
+void vmmap_progress_stderr(void *arg, const struct vmmap_progress *p);
+
 /** Return VMMAP_OK to go on; anything else stops the walk and is returned. */
 typedef vmmap_status vmmap_range_fn(void *arg, const struct vmmap_range *r);
 
@@ -334,6 +359,23 @@ struct vmmap_vtop {
  */
 vmmap_status vmmap_vtop(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 			struct vmmap_vtop *ret);
+
+/** One answer of vmmap_vtop_many(). */
+struct vmmap_xlat {
+	vmmap_addr_t paddr;	/**< when status is VMMAP_OK */
+	uint64_t page_size;
+	uint64_t prot, eff;	/**< attribute bits, as in vmmap_vtop */
+	vmmap_status status;	/**< what vmmap_vtop() returns for it */
+};
+
+/**
+ * Translate @p n addresses: @p out[i] is what vmmap_vtop() gives for
+ * @p va[i], failures included (VMMAP_ERR_NOTMAPPED, NODATA, ...), with no
+ * error message set for them.  Many addresses cost one walk and a sort,
+ * in any order.  Returns an error only when the batch could not be done.
+ */
+vmmap_status vmmap_vtop_many(struct vmmap_ctx *ctx, const vmmap_addr_t *va,
+			     size_t n, struct vmmap_xlat *out);
 
 /** Read kernel-virtual memory through the walked tables. */
 vmmap_status vmmap_read_virt(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
@@ -417,6 +459,9 @@ struct vmmap_opts {
 	vmmap_addr_t range_first, range_last;	/**< --range A-B */
 	bool have_vtop;
 	vmmap_addr_t vtop_addr;	/**< --vtop ADDR */
+	/** --vtop=- (standard input) or --vtop=@FILE: many addresses, one
+	 * per line, translated in one batch (vmmap_vtop_many()) */
+	const char *vtop_list;
 	const char *vmcoreinfo;	/**< --vmcoreinfo FILE */
 	const char *symbols;	/**< --vmlinux / --symbols FILE */
 	const char *arch;	/**< --arch NAME */
@@ -428,6 +473,7 @@ struct vmmap_opts {
 	const char *ptov;	/**< --ptov=LIST: physical addresses/ranges */
 	const char *diff;	/**< --diff=OTHER: a dump, JSON map or ptdump
 				     text to compare with */
+	bool quiet;		/**< --quiet: no progress bar */
 	bool help;
 };
 

@@ -42,8 +42,9 @@ AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
 	export top_srcdir top_builddir; \
 	READCMP=tests/dump/readcmp READALL=tests/dump/readall \
-	MKKDUMP=tests/dump/mkkdump CACHESTRESS=tests/dump/cachestress; \
-	export READCMP READALL MKKDUMP CACHESTRESS;
+	MKKDUMP=tests/dump/mkkdump CACHESTRESS=tests/dump/cachestress \
+	VTOPMANY=tests/dump/vtopmany; \
+	export READCMP READALL MKKDUMP CACHESTRESS VTOPMANY;
 
 TESTS += $(SYNTH_TESTS)
 EXTRA_DIST += $(SYNTH_TESTS) $(SYNTH_TESTS:.pt=.expect) tests/run-synth

@@ -283,6 +283,8 @@ static struct vmmap_ctx *build_ctx(const struct vmmap_opts *opts)
 		error(INFO, "out of memory\n");
 		return NULL;
 	}
+	/* a bar on the terminal for the walks of a big machine's dump */
+	vmmap_set_progress(ctx, vmmap_progress_stderr, "vmmap");
 	st = give_crash_view(ctx);
 	if (!st && opts)
 		st = vmmap_apply_opts(ctx, opts);

@@ -347,6 +347,8 @@ static int Ctx_init(CtxObject *self, PyObject *args, PyObject *kw)
 		PyErr_NoMemory();
 		return -1;
 	}
+	/* on a terminal, a bar for walks longer than a second */
+	vmmap_set_progress(self->ctx, vmmap_progress_stderr, "vmmap");
 	if (dump != Py_None && read_phys != Py_None) {
 		PyErr_SetString(PyExc_ValueError,
 				"give a dump or read_phys, not both");
@@ -1061,6 +1063,145 @@ static PyObject *Ctx_diff(CtxObject *self, PyObject *args)
 	return res;
 }
 
+/*
+ * vtop_many(addresses) -> (paddrs, page_sizes, statuses): addresses any
+ * sequence of ints or a buffer of unsigned 64-bit integers (array('Q'),
+ * bytes, numpy); paddrs and page_sizes array('Q'), 0 where not mapped;
+ * statuses a bytes of vmmap_status codes (0: mapped; vmmap.STATUS names
+ * them), each what vtop() says of that address.
+ */
+static PyObject *Ctx_vtop_many(CtxObject *self, PyObject *args)
+{
+	PyObject *arg, *mod = NULL, *pa = NULL, *ps = NULL,
+		 *stb = NULL, *res = NULL;
+	vmmap_addr_t *va = NULL;
+	struct vmmap_xlat *x = NULL;
+	Py_buffer view;
+	bool have_view = false;
+	size_t n = 0, i;
+	vmmap_status st;
+
+	if (!check_ctx(self) || !PyArg_ParseTuple(args, "O", &arg) ||
+	    ensure_loaded(self) < 0)
+		return NULL;
+	if (PyObject_CheckBuffer(arg) && !PyUnicode_Check(arg)) {
+		if (PyObject_GetBuffer(arg, &view, PyBUF_C_CONTIGUOUS |
+				       PyBUF_FORMAT) < 0)
+			return NULL;
+		have_view = true;
+		if (view.itemsize != 8 && !(view.format &&
+					   !strcmp(view.format, "B"))) {
+			PyErr_SetString(PyExc_TypeError, "vtop_many(): a buffer "
+					"of unsigned 64-bit integers");
+			goto out;
+		}
+		if (view.len % 8) {
+			PyErr_SetString(PyExc_ValueError, "vtop_many(): the "
+					"buffer is not a whole number of "
+					"64-bit integers");
+			goto out;
+		}
+		n = (size_t)view.len / 8;
+		va = PyMem_Malloc((n ? n : 1) * sizeof(*va));
+		if (!va) {
+			PyErr_NoMemory();
+			goto out;
+		}
+		memcpy(va, view.buf, n * 8);
+	} else {
+		PyObject *seq = PySequence_Fast(arg, "vtop_many(): a sequence "
+						"of addresses or a buffer");
+
+		if (!seq)
+			return NULL;
+		n = (size_t)PySequence_Fast_GET_SIZE(seq);
+		va = PyMem_Malloc((n ? n : 1) * sizeof(*va));
+		if (!va) {
+			Py_DECREF(seq);
+			PyErr_NoMemory();
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			va[i] = PyLong_AsUnsignedLongLong(
+				PySequence_Fast_GET_ITEM(seq, (Py_ssize_t)i));
+			if (PyErr_Occurred()) {
+				Py_DECREF(seq);
+				goto out;
+			}
+		}
+		Py_DECREF(seq);
+	}
+	x = PyMem_Malloc((n ? n : 1) * sizeof(*x));
+	if (!x) {
+		PyErr_NoMemory();
+		goto out;
+	}
+	Py_BEGIN_ALLOW_THREADS
+	st = vmmap_vtop_many(self->ctx, va, n, x);
+	Py_END_ALLOW_THREADS
+	if (st || pending(self)) {
+		raise_status(self, st ? st : VMMAP_ERR_IO);
+		goto out;
+	}
+	/* the answers into array('Q')s: their bytes, then frombytes() */
+	{
+		uint64_t *p = PyMem_Malloc((n ? n : 1) * 8);
+		uint64_t *s = PyMem_Malloc((n ? n : 1) * 8);
+		char *c = PyMem_Malloc(n ? n : 1);
+
+		if (!p || !s || !c) {
+			PyMem_Free(p);
+			PyMem_Free(s);
+			PyMem_Free(c);
+			PyErr_NoMemory();
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			p[i] = x[i].status ? 0 : x[i].paddr;
+			s[i] = x[i].status ? 0 : x[i].page_size;
+			c[i] = (char)x[i].status;
+		}
+		mod = PyImport_ImportModule("array");
+		if (mod) {
+			pa = PyObject_CallMethod(mod, "array", "s", "Q");
+			ps = PyObject_CallMethod(mod, "array", "s", "Q");
+		}
+		if (pa && ps) {
+			PyObject *b1 = PyBytes_FromStringAndSize((char *)p,
+							(Py_ssize_t)n * 8);
+			PyObject *b2 = PyBytes_FromStringAndSize((char *)s,
+							(Py_ssize_t)n * 8);
+			PyObject *r1 = b1 ? PyObject_CallMethod(pa, "frombytes",
+							       "O", b1) : NULL;
+			PyObject *r2 = b2 ? PyObject_CallMethod(ps, "frombytes",
+							       "O", b2) : NULL;
+
+			Py_XDECREF(b1);
+			Py_XDECREF(b2);
+			if (r1 && r2)
+				stb = PyBytes_FromStringAndSize(c,
+								(Py_ssize_t)n);
+			Py_XDECREF(r1);
+			Py_XDECREF(r2);
+		}
+		PyMem_Free(p);
+		PyMem_Free(s);
+		PyMem_Free(c);
+	}
+	if (stb)
+		res = PyTuple_Pack(3, pa, ps, stb);
+out:
+	Py_XDECREF(mod);
+	Py_XDECREF(pa);
+	Py_XDECREF(ps);
+	Py_XDECREF(stb);
+	if (have_view)
+		PyBuffer_Release(&view);
+	PyMem_Free(va);
+	PyMem_Free(x);
+	return res;
+}
+
 /* One ptov query as vmmap-dump's text: an int, a (first, last) pair or
  * a string ("A-B", "A+SIZE"). */
 static PyObject *ptov_item(PyObject *it)
@@ -1175,6 +1316,12 @@ static PyMethodDef Ctx_methods[] = {
 	  "ptov(paddr) -> dict: every kernel virtual address of a physical "
 	  "address (int), range ((first, last), 'A-B' or 'A+SIZE') or a "
 	  "list of them, as --ptov's JSON" },
+	{ "vtop_many", (PyCFunction)Ctx_vtop_many, METH_VARARGS,
+	  "vtop_many(addresses) -> (paddrs, page_sizes, statuses): many "
+	  "translations in one batch; addresses any sequence of ints or a "
+	  "buffer of uint64 (array('Q')); paddrs/page_sizes array('Q') (0 "
+	  "where not mapped), statuses bytes of status codes (0 mapped; "
+	  "vmmap.STATUS[code] names the others), each what vtop() says" },
 	{ "diff", (PyCFunction)Ctx_diff, METH_VARARGS,
 	  "diff(other) -> dict: the differences from another dump, a map "
 	  "saved with --format=json or a ptdump text, as --diff's JSON" },
@@ -1459,6 +1606,22 @@ MODULE_PUBLIC PyMODINIT_FUNC PyInit_vmmap(void)
 		if (PyModule_AddObjectRef(m, dot + 1,
 					  (PyObject *)*types[i]) < 0)
 			goto fail;
+	}
+	{
+		PyObject *names = PyTuple_New(sizeof(status_names) /
+					      sizeof(status_names[0]));
+
+		if (!names)
+			goto fail;
+		for (i = 0; i < sizeof(status_names) / sizeof(status_names[0]);
+		     i++)
+			PyTuple_SET_ITEM(names, (Py_ssize_t)i,
+				PyUnicode_FromString(status_name(
+					(vmmap_status)i)));
+		if (PyModule_AddObject(m, "STATUS", names) < 0) {
+			Py_DECREF(names);
+			goto fail;
+		}
 	}
 	if (PyModule_AddObjectRef(m, "Context", (PyObject *)&CtxType) < 0 ||
 	    PyModule_AddObject(m, "ADDR_MAX",

@@ -140,6 +140,19 @@ struct a64_layout {
 /* ---- entries ---- */
 
 /* The output-address bits of a descriptor. */
+/* The bits of an entry that hold the output address in place (what
+ * a64_addr() takes as it is; the rest of it comes from other bits). */
+static uint64_t a64_addr_bits(const struct a64_layout *l)
+{
+	if (l->page_shift == 16)
+		return UINT64_C(0x0000ffffffff0000);
+	if (l->lpa2)
+		return UINT64_C(0x0003ffffffffffff) &
+		       ~((UINT64_C(1) << l->page_shift) - 1);
+	return UINT64_C(0x0000ffffffffffff) &
+	       ~((UINT64_C(1) << l->page_shift) - 1);
+}
+
 static uint64_t a64_addr(const struct a64_layout *l, uint64_t raw)
 {
 	uint64_t addr;
@@ -207,6 +220,7 @@ static void decode_aarch64(const struct vmmap_ctx *ctx, int level,
 		/* bit 1 clear at level 3 is reserved, not a block */
 		out->type = raw & A_TABLE ? PTE_LEAF : PTE_INVALID;
 		out->prot = a64_prot(l, raw);
+		out->addr_bits = a64_addr_bits(l);
 		return;
 	}
 	if (raw & A_TABLE) {
@@ -220,6 +234,8 @@ static void decode_aarch64(const struct vmmap_ctx *ctx, int level,
 	out->type = PTE_LEAF;
 	out->prot = a64_prot(l, raw);
 	out->addr &= ~(((uint64_t)1 << ctx->fmt.lv[level].shift) - 1);
+	out->addr_bits = a64_addr_bits(l) &
+			 ~(((uint64_t)1 << ctx->fmt.lv[level].shift) - 1);
 }
 
 /* Hierarchical attributes: a table's restrictions hold for all below. */

@@ -75,6 +75,7 @@ static void decode_s390x(const struct vmmap_ctx *ctx, int level,
 		 * exception (Linux's _PAGE_LARGE never reaches a table). */
 		out->type = raw & S_PTE_ZERO ? PTE_INVALID : PTE_LEAF;
 		out->addr = raw & S_PTE_ORIGIN;
+		out->addr_bits = S_PTE_ORIGIN;
 		return;
 	}
 	/* Not present whatever else it says: the I bit ends translation. */
@@ -92,6 +93,7 @@ static void decode_s390x(const struct vmmap_ctx *ctx, int level,
 		if (raw & S_FC) {
 			out->type = PTE_LEAF;
 			out->addr = raw & S_SEG_LARGE;
+			out->addr_bits = S_SEG_LARGE;
 		} else {
 			out->type = PTE_TABLE;
 			out->addr = raw & S_PT_ORIGIN;
@@ -103,6 +105,7 @@ static void decode_s390x(const struct vmmap_ctx *ctx, int level,
 		/* Only region-third entries have a format control (EDAT-2). */
 		out->type = type == DT_REGION3 ? PTE_LEAF : PTE_INVALID;
 		out->addr = raw & S_R3_LARGE;
+		out->addr_bits = S_R3_LARGE;
 		return;
 	}
 	out->type = PTE_TABLE;

@@ -170,6 +170,7 @@ static void decode_x86_64(const struct vmmap_ctx *ctx, int level,
 			out->prot |= X_PAT;
 		out->type = PTE_LEAF;
 		out->addr = addr;
+		out->addr_bits = X_ADDR_MASK & ~l->sme_mask;
 		return;
 	}
 	if (raw & X_PSE) {
@@ -180,7 +181,9 @@ static void decode_x86_64(const struct vmmap_ctx *ctx, int level,
 		}
 		out->type = PTE_LEAF;
 		out->prot |= raw & X_PAT_LARGE;
-		out->addr = addr & ~(((uint64_t)1 << ctx->fmt.lv[level].shift) - 1);
+		out->addr_bits = X_ADDR_MASK & ~l->sme_mask &
+				 ~(((uint64_t)1 << ctx->fmt.lv[level].shift) - 1);
+		out->addr = raw & out->addr_bits;
 		return;
 	}
 	out->type = PTE_TABLE;
@@ -270,6 +273,7 @@ static vmmap_status read_u64_kimage(struct vmmap_ctx *ctx,
 struct probe {
 	const struct x86_mode *m;
 	int state;
+	bool stop_at_direct;	/* end the walk once the direct map is found */
 	uint64_t page_offset, vmalloc, vmemmap;
 };
 
@@ -290,7 +294,7 @@ static vmmap_status probe_range(void *arg, const struct vmmap_range *r)
 			return VMMAP_OK;
 		p->page_offset = r->start - r->phys;
 		p->state = 1;
-		return VMMAP_OK;
+		return p->stop_at_direct ? VMMAP_ERR_STOP : VMMAP_OK;
 	case 1:	/* direct map until a leaf that is not linear with it */
 		if (r->start - r->phys == p->page_offset)
 			return VMMAP_OK;
@@ -341,11 +345,34 @@ static vmmap_status resolve_bases(struct vmmap_ctx *ctx, struct x86_layout *l)
 	 * there ("x86/mm: Move LDT remap out of KASLR region on 5-level
 	 * paging"), the direct map started at 0xffff880000000000
 	 * (Documentation/x86/x86_64/mm.txt of v4.19). */
+	p.stop_at_direct = true;
 	st = walk_internal(ctx, m->guard_last + 1, CPU_ENTRY_AREA_BASE - 1,
 			   VMMAP_WALK_NOHOLES | VMMAP_WALK_NOSPLIT,
 			   probe_range, &p);
 	if (st)
 		return vmmap_set_error(ctx, st, "finding the direct map");
+	p.stop_at_direct = false;
+	if (p.state == 1) {
+		/* The direct map maps RAM, which ends below the dump's
+		 * memory end (init_memory_mapping() of memblock's ranges,
+		 * arch/x86/mm/init.c), and vmalloc lies above it
+		 * (arch/x86/mm/kaslr.c): go on from there, not through
+		 * every page of the direct map (a walk of its own on a
+		 * machine of terabytes).  Its leaves are skipped anyway. */
+		uint64_t end = 0, from;
+
+		if (!mem_phys_end(ctx, &end) || end > m->direct_size)
+			end = 0;
+		from = p.page_offset + ((end + PUD_SIZE - 1) & ~(PUD_SIZE - 1));
+		if (from < p.page_offset + PUD_SIZE)
+			from = p.page_offset + PUD_SIZE;
+		st = walk_internal(ctx, from, CPU_ENTRY_AREA_BASE - 1,
+				   VMMAP_WALK_NOHOLES | VMMAP_WALK_NOSPLIT,
+				   probe_range, &p);
+		if (st)
+			return vmmap_set_error(ctx, st,
+					       "finding the direct map");
+	}
 	/* A kernel that does not say its version, with no direct map where
 	 * v2.6.27+ put it: the older layout, if its direct map is there. */
 	if (!l->kver && !l->legacy && l->levels == 4 && p.state == 0) {

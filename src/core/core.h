@@ -24,7 +24,9 @@
 
 #include "vmmap.h"
 
+#include <endian.h>
 #include <stdarg.h>
+#include <string.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -121,6 +123,12 @@ struct pte {
 	 * table exist, the others are not present (s390x region-table
 	 * offset and length, TF/TL).  count 0: all of them. */
 	unsigned first, count;
+	/* PTE_LEAF (optional): the bits of the raw entry that hold addr in
+	 * place, every other bit of the entry being the same for the next
+	 * page's entry: the walker then takes an entry one page on in these
+	 * bits and equal in the rest as the next page of the same run
+	 * without decoding it.  0: decode every entry. */
+	uint64_t addr_bits;
 };
 
 /* A finding of a check (VMMAP_CHECK_*) in a region the kernel expects
@@ -305,6 +313,12 @@ struct vmmap_ctx {
 	struct pcache_ent pcache[PCACHE_SLOTS];
 	uint64_t pcache_clock;
 	struct memo *memo;
+	/* vmmap_set_progress() */
+	vmmap_progress_fn *progress_fn;
+	void *progress_arg;
+	/* vmmap_vtop_many()'s buffers, kept for the next batch */
+	void *batch_buf;
+	size_t batch_size;
 
 	/* Statistics of the last walk. */
 	uint64_t stat_tables_read, stat_memo_hits;
@@ -396,8 +410,35 @@ struct mem_record {
 };
 
 void mem_record_free(struct vmmap_ctx *ctx);
-uint64_t mem_get_pte(const struct pgfmt *f, const uint8_t *table,
-		     unsigned index);
+
+/* Entry @index of a table read into memory, in the host's order. */
+static inline uint64_t mem_get_pte(const struct pgfmt *f, const uint8_t *t, unsigned index)
+{
+	const uint8_t *p = t + (size_t)index * f->pte_size;
+	uint64_t v = 0;
+	unsigned i;
+
+	/* The common cases without a byte loop; the compiler makes these
+	 * single loads with a byte swap where needed. */
+	if (f->pte_size == 8) {
+		memcpy(&v, p, 8);
+		return f->big_endian ? be64toh(v) : le64toh(v);
+	}
+	if (f->pte_size == 4) {
+		uint32_t w;
+
+		memcpy(&w, p, 4);
+		return f->big_endian ? be32toh(w) : le32toh(w);
+	}
+
+	if (f->big_endian)
+		for (i = 0; i < f->pte_size; i++)
+			v = v << 8 | p[i];
+	else
+		for (i = f->pte_size; i-- > 0;)
+			v = v << 8 | p[i];
+	return v;
+}
 
 /* The walker (walk.c); the layout code walks while loading. */
 vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
@@ -406,6 +447,7 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 vmmap_status vtop_internal(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 			   struct vmmap_vtop *ret);
 void memo_free(struct vmmap_ctx *ctx);
+void batch_free(struct vmmap_ctx *ctx);
 /* Kernel-virtual read through the tables (the root must be set). */
 vmmap_status virt_read(struct vmmap_ctx *ctx, vmmap_addr_t vaddr, void *buf,
 		       size_t len);

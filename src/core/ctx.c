@@ -41,6 +41,7 @@ PUBLIC void vmmap_free(struct vmmap_ctx *ctx)
 	mem_cache_clear(ctx);
 	mem_record_free(ctx);
 	memo_free(ctx);
+	batch_free(ctx);
 	kv_free(&ctx->vmcoreinfo);
 	kv_free(&ctx->symbols);
 	kv_free(&ctx->values);

@@ -181,30 +181,3 @@ vmmap_status mem_read_table(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 	return e->status;
 }
 
-uint64_t mem_get_pte(const struct pgfmt *f, const uint8_t *t, unsigned index)
-{
-	const uint8_t *p = t + (size_t)index * f->pte_size;
-	uint64_t v = 0;
-	unsigned i;
-
-	/* The common cases without a byte loop; the compiler makes these
-	 * single loads with a byte swap where needed. */
-	if (f->pte_size == 8) {
-		memcpy(&v, p, 8);
-		return f->big_endian ? be64toh(v) : le64toh(v);
-	}
-	if (f->pte_size == 4) {
-		uint32_t w;
-
-		memcpy(&w, p, 4);
-		return f->big_endian ? be32toh(w) : le32toh(w);
-	}
-
-	if (f->big_endian)
-		for (i = 0; i < f->pte_size; i++)
-			v = v << 8 | p[i];
-	else
-		for (i = f->pte_size; i-- > 0;)
-			v = v << 8 | p[i];
-	return v;
-}

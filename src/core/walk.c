@@ -30,6 +30,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PUBLIC __attribute__((visibility("default")))
 
@@ -123,7 +124,52 @@ struct walker {
 	uint64_t up[VMMAP_MAX_LEVELS];
 	struct seen_ent seen[SEEN_SLOTS];
 	uint64_t copies_runs;	/* of all copies walked again so far */
+	/* progress: the root's entries in use, those done, where below */
+	unsigned root_total, root_done, pos1, n1;
+	uint64_t mapped;
+	double t0, t_report;
+	bool reported;
 };
+
+static double clock_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress(struct walker *w, vmmap_addr_t at, bool done)
+{
+	struct vmmap_progress p;
+	double now = clock_now();
+
+	if (!done && now - w->t_report < 0.1)
+		return;
+	if (done && !w->reported)
+		return;
+	w->t_report = now;
+	w->reported = true;
+	memset(&p, 0, sizeof(p));
+	p.seconds = now - w->t0;
+	p.tables = w->visits;
+	p.mapped = w->mapped;
+	p.at = at;
+	p.done = done;
+	if (w->root_total)
+		p.fraction = (w->root_done + (w->n1 ? (double)w->pos1 / w->n1
+						     : 0)) / w->root_total;
+	if (p.fraction > 1)
+		p.fraction = 1;
+	w->ctx->progress_fn(w->ctx->progress_arg, &p);
+}
+
+PUBLIC void vmmap_set_progress(struct vmmap_ctx *ctx, vmmap_progress_fn *fn,
+			       void *arg)
+{
+	ctx->progress_fn = fn;
+	ctx->progress_arg = arg;
+}
 
 /* Bound on tables walked (memo hits do not count), against hostile tables
  * whose distinct subtrees multiply: 2^24 tables of 4 KiB are 64 GiB of
@@ -313,6 +359,8 @@ static void deliver_piece(struct walker *w, const struct run *r,
 		return;
 	if (r->kind == VMMAP_RANGE_HOLE && (w->flags & VMMAP_WALK_NOHOLES))
 		return;
+	if (r->kind == VMMAP_RANGE_MAPPED)
+		w->mapped += last - start + 1;
 	if (++w->nranges > w->ctx->max_ranges) {
 		w->st = vmmap_set_error(w->ctx, VMMAP_ERR_LIMIT,
 			"more than %" PRIu64 " ranges at 0x%" PRIx64
@@ -466,54 +514,62 @@ static vmmap_addr_t entry_span(const struct pgfmt *f, int level)
 	return (vmmap_addr_t)1 << f->lv[level].shift;
 }
 
-static void walk_entry(struct walker *w, int level, vmmap_addr_t va,
-		       uint64_t raw, uint64_t eff)
+/*
+ * One entry: a table is walked; anything else becomes the run @r, with in
+ * *@addr_bits the bits of @raw that hold a leaf's address in place (0: the
+ * next entries cannot be told to continue it by their raw value).
+ */
+static bool entry_run(struct walker *w, int level, vmmap_addr_t va,
+		      uint64_t raw, uint64_t eff, struct run *r,
+		      uint64_t *addr_bits)
 {
 	const struct vmmap_arch *arch = w->ctx->arch;
 	const struct pgfmt *f = w->f;
 	struct pte pte;
-	struct run r;
 
 	memset(&pte, 0, sizeof(pte));
 	arch->decode(w->ctx, level, raw, &pte);
-	memset(&r, 0, sizeof(r));
-	r.start = va;
-	r.last = va + (entry_span(f, level) - 1);
-	r.level = level;
-	r.page_size = entry_span(f, level);
+	memset(r, 0, sizeof(*r));
+	*addr_bits = 0;
+	r->start = va;
+	r->last = va + (entry_span(f, level) - 1);
+	r->level = level;
+	r->page_size = entry_span(f, level);
 	switch (pte.type) {
 	case PTE_NONE:
-		r.kind = VMMAP_RANGE_HOLE;
+		r->kind = VMMAP_RANGE_HOLE;
 		break;
 	case PTE_INVALID:
-		r.kind = VMMAP_RANGE_INVALID;
-		r.entry = raw;
-		r.err = VMMAP_ERR_INVALID;
+		r->kind = VMMAP_RANGE_INVALID;
+		r->entry = raw;
+		r->err = VMMAP_ERR_INVALID;
 		break;
 	case PTE_LEAF:
-		r.kind = VMMAP_RANGE_MAPPED;
-		r.phys = pte.addr;
-		if (pte.page_size > r.page_size) {
+		r->kind = VMMAP_RANGE_MAPPED;
+		r->phys = pte.addr;
+		if (pte.page_size > r->page_size) {
 			/* this entry's part of a larger repeated page */
-			r.phys += va & (pte.page_size - 1);
-			r.page_size = pte.page_size;
+			r->phys += va & (pte.page_size - 1);
+			r->page_size = pte.page_size;
+		} else {
+			*addr_bits = pte.addr_bits;
 		}
-		r.prot = pte.prot;
-		r.eff = arch->effective(pte.prot, eff);
-		r.entry = raw;
+		r->prot = pte.prot;
+		r->eff = arch->effective(pte.prot, eff);
+		r->entry = raw;
 		break;
 	case PTE_TABLE:
 		if (level + 1 >= f->nlevels) {
-			r.kind = VMMAP_RANGE_INVALID;
-			r.entry = raw;
-			r.err = VMMAP_ERR_INVALID;
+			r->kind = VMMAP_RANGE_INVALID;
+			r->entry = raw;
+			r->err = VMMAP_ERR_INVALID;
 			break;
 		}
 		walk_table(w, level + 1, pte.addr, va,
 			   arch->inherit(eff, level, raw), pte.first, pte.count);
-		return;
+		return false;
 	}
-	push(w, level, &r);
+	return true;
 }
 
 /* A table whose entries outside [first, first + count) do not exist (a
@@ -537,6 +593,11 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 	uint64_t up_before;
 	bool whole = level > 0 && w->first <= base && tlast <= w->last &&
 		     !part;
+	/* the run being built, for the fast path (not with --raw, where
+	 * every entry is a range of its own) */
+	bool fast = !(w->flags & VMMAP_WALK_RAW), have_acc = false;
+	struct run acc;
+	uint64_t acc_raw = 0, acc_bits = 0, step = 0;
 
 	if (w->st)
 		return;
@@ -592,6 +653,8 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 			return;
 		}
 	}
+	if (w->ctx->progress_fn && !(w->visits & 255))
+		progress(w, base, false);
 	if (++w->visits > MAX_VISITS) {
 		w->st = vmmap_set_error(w->ctx, VMMAP_ERR_LIMIT,
 			"more than %" PRIu64 " page tables visited at %s "
@@ -641,8 +704,23 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 	b->n = 0;
 	b->spill = false;
 	up_before = w->up[level];
+	if (w->ctx->progress_fn && level == 0) {
+		/* the root's entries in use: what the bar counts */
+		for (i = lo; i <= hi; i++) {
+			struct pte pte = { 0 };
+
+			if (i >= first && i - first < count) {
+				w->ctx->arch->decode(w->ctx, 0,
+					mem_get_pte(f, data, i - first), &pte);
+				w->root_total += pte.type != PTE_NONE;
+			}
+		}
+	}
+	if (level == 1)
+		w->n1 = hi + 1;
 	for (i = lo; i <= hi && !w->st; i++) {
 		vmmap_addr_t va = entry_va(f, level, base, i);
+		uint64_t raw, bits;
 
 		if (level == 0) {
 			if (va + (span - 1) < w->first || va > w->last)
@@ -651,6 +729,9 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 			if (f->ext == VA_SIGN && i == n / 2) {
 				struct run gap = { 0 };
 
+				if (have_acc)
+					push(w, level, &acc);
+				have_acc = false;
 				gap.kind = VMMAP_RANGE_HOLE;
 				gap.start = va_canonical(f, 0) +
 					    ((vmmap_addr_t)1 << (pg_va_bits(f) - 1));
@@ -661,6 +742,9 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 		if (i < first || i - first >= count) {
 			struct run none = { 0 };
 
+			if (have_acc)
+				push(w, level, &acc);
+			have_acc = false;
 			none.kind = VMMAP_RANGE_HOLE;
 			none.start = va;
 			none.last = va + (span - 1);
@@ -668,8 +752,61 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 			push(w, level, &none);
 			continue;
 		}
-		walk_entry(w, level, va, mem_get_pte(f, data, i - first), eff);
+		raw = mem_get_pte(f, data, i - first);
+		if (level == 1)
+			w->pos1 = i;
+		/* The fast path: an entry that continues the run being
+		 * built (the same empty entry again; the next page of a
+		 * leaf, its address one span on in place and every other
+		 * bit the same) extends it without being decoded. */
+		if (have_acc) {
+			unsigned j = i, end = hi;
+
+			/* the entries that go on with it, in one loop (below
+			 * the root: the root has the canonical gap) */
+			if (level > 0 && end > first + count - 1)
+				end = first + count - 1;
+			if (level == 0)
+				end = i;
+			while (raw - acc_raw == step &&
+			       !((raw ^ acc_raw) & ~acc_bits)) {
+				acc_raw = raw;
+				if (++j > end)
+					break;
+				raw = mem_get_pte(f, data, j - first);
+			}
+			if (j > i) {
+				acc.last += (vmmap_addr_t)(j - i) * span;
+				i = j - 1;
+				continue;
+			}
+			push(w, level, &acc);
+			have_acc = false;
+		}
+		if (!entry_run(w, level, va, raw, eff, &acc, &bits)) {
+			if (level == 0) {	/* a root entry done */
+				w->root_done++;
+				w->pos1 = 0;
+			}
+			continue;	/* a table, walked */
+		}
+		if (level == 0 && acc.kind != VMMAP_RANGE_HOLE)
+			w->root_done++;
+		if (fast && acc.kind == VMMAP_RANGE_HOLE) {
+			step = 0;
+			acc_bits = 0;
+		} else if (fast && acc.kind == VMMAP_RANGE_MAPPED && bits) {
+			step = span;
+			acc_bits = bits;
+		} else {
+			push(w, level, &acc);
+			continue;
+		}
+		acc_raw = raw;
+		have_acc = true;
 	}
+	if (have_acc && !w->st)
+		push(w, level, &acc);
 	if (w->st)
 		return;
 
@@ -758,6 +895,8 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	w->flags = flags;
 	w->fn = fn;
 	w->arg = arg;
+	if (ctx->progress_fn)
+		w->t0 = w->t_report = clock_now();
 
 	pg_space(w->f, &lo, &hi);
 	if (lo > 0 && first < lo) {
@@ -794,6 +933,8 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	}
 	if (!w->st)
 		out_flush(w);
+	if (ctx->progress_fn)
+		progress(w, last, true);
 	st = w->st;
 	for (int l = 0; l < VMMAP_MAX_LEVELS; l++) {
 		free(w->tbl[l]);
@@ -807,6 +948,7 @@ PUBLIC vmmap_status vmmap_walk(struct vmmap_ctx *ctx, vmmap_addr_t first,
 			       vmmap_addr_t last, unsigned flags,
 			       vmmap_range_fn *fn, void *arg)
 {
+	vmmap_clear_error(ctx);		/* a call's error is its own */
 	if (!ctx->loaded)
 		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
 				       "vmmap_walk() before vmmap_load()");
@@ -903,6 +1045,7 @@ vmmap_status vtop_internal(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 PUBLIC vmmap_status vmmap_vtop(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 			       struct vmmap_vtop *ret)
 {
+	vmmap_clear_error(ctx);
 	if (!ctx->loaded)
 		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
 				       "vmmap_vtop() before vmmap_load()");
@@ -912,6 +1055,7 @@ PUBLIC vmmap_status vmmap_vtop(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 PUBLIC vmmap_status vmmap_read_virt(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 				    void *buf, size_t len)
 {
+	vmmap_clear_error(ctx);
 	if (!ctx->loaded)
 		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
 				       "vmmap_read_virt() before vmmap_load()");

@@ -22,6 +22,7 @@ enum {
 	OPT_CHECK,
 	OPT_PTOV,
 	OPT_DIFF,
+	OPT_QUIET,
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +43,7 @@ static const struct option long_opts[] = {
 	{ "check", optional_argument, NULL, OPT_CHECK },
 	{ "ptov", required_argument, NULL, OPT_PTOV },
 	{ "diff", required_argument, NULL, OPT_DIFF },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "all", no_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -63,7 +65,9 @@ PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
 "  -s, --stats          mapped bytes per region and per page size\n"
 "  -r, --region=ID      only this region (e.g. directmap, vmalloc, modules)\n"
 "  -R, --range=A-B      only addresses A to B (B inclusive), or A+SIZE\n"
-"  -v, --vtop=ADDR      translate ADDR, showing the entry at every level\n"
+"  -v, --vtop=ADDR      translate ADDR, showing the entry at every level;\n"
+"                       --vtop=- (standard input) or --vtop=@FILE: one\n"
+"                       address a line, all translated in one batch\n"
 "      --raw            one line per page-table entry run, no merging\n"
 "      --no-holes       leave unmapped ranges out\n"
 "  -a, --all            print every line of regions the table and ptdump\n"
@@ -88,6 +92,8 @@ PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
 "      --force          print the map even when the page tables do not map\n"
 "                       the kernel's own text where the layout says (a wrong\n"
 "                       root or layout), with a warning that says so\n"
+"      --quiet          no progress bar (one is drawn on a terminal for\n"
+"                       walks longer than a second)\n"
 "  -h, --help           this help\n"
 "\n"
 "Numbers may be hex (0x...) or decimal.  Exit status: 0 success, 1 error,\n"
@@ -181,6 +187,14 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 			st = parse_range(ctx, optarg, o);
 			break;
 		case 'v':
+			if (!strcmp(optarg, "-") || optarg[0] == '@') {
+				o->vtop_list = optarg;
+				o->have_vtop = true;
+				if (optarg[0] == '@' && !optarg[1])
+					st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+						"--vtop=@ needs a file name");
+				break;
+			}
 			if (!parse_num(optarg, &o->vtop_addr))
 				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 					"bad address '%s'", optarg);
@@ -216,6 +230,9 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 		case OPT_PTOV:
 			st = check_ptov(ctx, optarg);
 			o->ptov = optarg;
+			break;
+		case OPT_QUIET:
+			o->quiet = true;
 			break;
 		case OPT_DIFF:
 			o->diff = optarg;
@@ -402,6 +419,7 @@ static vmmap_status run_extract(struct vmmap_ctx *ctx,
 PUBLIC vmmap_status vmmap_run(struct vmmap_ctx *ctx,
 			      const struct vmmap_opts *o, FILE *out)
 {
+	vmmap_clear_error(ctx);		/* a call's error is its own */
 	if (!ctx->loaded)
 		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
 				       "vmmap_run() before vmmap_load()");
@@ -409,6 +427,8 @@ PUBLIC vmmap_status vmmap_run(struct vmmap_ctx *ctx,
 		return run_extract(ctx, o, out);
 	if (o->layout)
 		return fmt_layout(ctx, o, out);
+	if (o->vtop_list)
+		return fmt_vtop_many(ctx, o, out);
 	if (o->have_vtop)
 		return fmt_vtop(ctx, o, out);
 	if (o->stats)

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define JSON_SCHEMA 1
 
@@ -40,7 +41,7 @@ void fmt_size(uint64_t bytes, char *buf, size_t size)
 
 /* Size for people: exact when a unit divides it ("2M", "1428K"), else to
  * one decimal of the largest unit ("~12.8P"). */
-static void fmt_hsize(uint64_t bytes, char *buf, size_t size)
+void fmt_hsize(uint64_t bytes, char *buf, size_t size)
 {
 	static const char units[] = "BKMGTPE";
 	unsigned u = 0;
@@ -665,6 +666,133 @@ vmmap_status fmt_layout(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		fprintf(out, "%swarning: %s\n", i ? "" : "\n",
 			ctx->warnings[i]);
 	return VMMAP_OK;
+}
+
+/* --vtop=- or --vtop=@FILE: the addresses, one a line (hex with 0x, or
+ * decimal; blank lines and '#' comments skipped). */
+static vmmap_status read_addrs(struct vmmap_ctx *ctx, const char *spec,
+			       vmmap_addr_t **va_ret, size_t *n_ret)
+{
+	FILE *f = stdin;
+	char *line = NULL;
+	size_t cap = 0, n = 0, lineno = 0, lcap = 0;
+	vmmap_addr_t *va = NULL;
+	vmmap_status st = VMMAP_OK;
+	ssize_t len;
+
+	if (spec[0] == '@') {
+		int fd;
+
+		st = file_open_regular(ctx, spec + 1, "a list of addresses",
+				       &fd, NULL);
+		if (st)
+			return st;
+		f = fdopen(fd, "r");
+		if (!f) {
+			close(fd);
+			return set_nomem(ctx);
+		}
+	}
+	while ((len = getline(&line, &lcap, f)) >= 0) {
+		char *p = line, *end;
+
+		lineno++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '\n' || *p == '#')
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? 2 * cap : 65536;
+			vmmap_addr_t *nv = realloc(va, nc * sizeof(*nv));
+
+			if (!nv) {
+				st = set_nomem(ctx);
+				break;
+			}
+			va = nv;
+			cap = nc;
+		}
+		errno = 0;
+		va[n] = strtoull(p, &end, 0);
+		while (*end == ' ' || *end == '\t' || *end == '\n' ||
+		       *end == '\r')
+			end++;
+		if (errno || end == p || *end || *p == '-' || *p == '+') {
+			st = vmmap_set_error(ctx, VMMAP_ERR_FORMAT, "%s line %zu: "
+				"not an address", spec[0] == '@' ? spec + 1
+				: "standard input", lineno);
+			break;
+		}
+		n++;
+	}
+	if (!st && ferror(f))
+		st = vmmap_set_error(ctx, VMMAP_ERR_IO, "%s: %s", spec[0] == '@'
+				     ? spec + 1 : "standard input",
+				     strerror(errno));
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	if (st) {
+		free(va);
+		return st;
+	}
+	*va_ret = va;
+	*n_ret = n;
+	return VMMAP_OK;
+}
+
+vmmap_status fmt_vtop_many(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+			   FILE *out)
+{
+	bool json = o->format == VMMAP_FMT_JSON;
+	struct vmmap_xlat *x = NULL;
+	vmmap_addr_t *va = NULL;
+	vmmap_status st;
+	size_t n = 0, i;
+
+	st = read_addrs(ctx, o->vtop_list, &va, &n);
+	if (st)
+		return st;
+	x = malloc((n ? n : 1) * sizeof(*x));
+	if (!x) {
+		free(va);
+		return set_nomem(ctx);
+	}
+	st = vmmap_vtop_many(ctx, va, n, x);
+	if (!st) {
+		if (json)
+			fprintf(out, "{\"schema\": %d, \"translations\": [",
+				JSON_SCHEMA);
+		for (i = 0; i < n; i++) {
+			const char *why = x[i].status == VMMAP_ERR_NOTMAPPED
+					  ? "not mapped"
+					  : vmmap_strstatus(x[i].status);
+
+			if (json && !x[i].status)
+				fprintf(out, "%s\n  {\"vaddr\": \"0x%" PRIx64
+					"\", \"paddr\": \"0x%" PRIx64 "\", "
+					"\"page_size\": %" PRIu64 "}",
+					i ? "," : "", va[i], x[i].paddr,
+					x[i].page_size);
+			else if (json)
+				fprintf(out, "%s\n  {\"vaddr\": \"0x%" PRIx64
+					"\", \"paddr\": null, \"error\": \"%s\"}",
+					i ? "," : "", va[i], why);
+			else if (!x[i].status)
+				fprintf(out, "0x%016" PRIx64 " 0x%" PRIx64 " %"
+					PRIu64 "\n", va[i], x[i].paddr,
+					x[i].page_size);
+			else
+				fprintf(out, "0x%016" PRIx64 " - %s\n", va[i],
+					why);
+		}
+		if (json)
+			fprintf(out, "%s]}\n", n ? "\n" : "");
+		st = out_status(ctx, out);
+	}
+	free(va);
+	free(x);
+	return st;
 }
 
 vmmap_status fmt_vtop(struct vmmap_ctx *ctx, const struct vmmap_opts *o,

@@ -16,6 +16,10 @@ vmmap_status fmt_vtop(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 vmmap_status fmt_stats(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		       FILE *out);
 
+/* --vtop=- / --vtop=@FILE: many translations (format.c). */
+vmmap_status fmt_vtop_many(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+			   FILE *out);
+
 /* analysis.c: --check and --ptov. */
 vmmap_status fmt_check(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		       FILE *out);
@@ -74,5 +78,7 @@ uint64_t rep_copy_span(const struct vmmap_ctx *ctx,
 
 /* Size as the kernel's ptdump prints it: "    4K", "  512G". */
 void fmt_size(uint64_t bytes, char *buf, size_t size);
+/* Size for people: "4K", "1.5G", "~127.5T". */
+void fmt_hsize(uint64_t bytes, char *buf, size_t size);
 
 #endif /* VMMAP_OUTPUT_H */
