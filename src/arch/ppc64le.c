@@ -120,6 +120,8 @@ static void decode_ppc64le(const struct vmmap_ctx *ctx, int level,
 	}
 	out->type = PTE_LEAF;
 	out->prot = raw & l->keep;
+	/* the real address sits in place: the walker's fast path */
+	out->addr_bits = rpn_mask(l) & ~((UINT64_C(1) << shift) - 1);
 }
 
 static uint64_t inherit_ppc64le(uint64_t eff, int level, uint64_t raw)

@@ -146,6 +146,8 @@ static void decode_riscv64(const struct vmmap_ctx *ctx, int level,
 	}
 	out->type = PTE_LEAF;
 	out->prot = raw & R_KEEP;
+	/* addr_bits stays 0: the PPN is not in place (bits 53:10 hold
+	 * address bits 55:12), so the walker decodes every entry */
 }
 
 /* No hierarchical attributes: what a leaf says is what holds. */
