@@ -61,7 +61,8 @@ tests_addrxlat_oracle_LDADD = $(KDUMPFILE_LIBS) -laddrxlat
 
 TRUTH_TESTS = tests/truth/check-x86_64 tests/truth/check-aarch64 \
 	tests/truth/check-s390x \
-	tests/truth/check-arm tests/truth/check-drgn tests/truth/check-ptdump
+	tests/truth/check-arm tests/truth/check-riscv64 \
+	tests/truth/check-ppc64le tests/truth/check-drgn tests/truth/check-ptdump
 TESTS += $(TRUTH_TESTS)
 EXTRA_DIST += $(TRUTH_TESTS) tests/truth/common.py
 
