@@ -33,6 +33,7 @@ SYNTH_TESTS = \
 	tests/synth/s390x-6.12-identity.pt \
 	tests/synth/riscv64-6.12-sv39.pt \
 	tests/synth/riscv64-6.1-sv48-search.pt \
+	tests/synth/riscv64-7.2-sv57.pt \
 	tests/synth/ppc64le-6.12-radix-64k.pt \
 	tests/synth/ppc64le-6.1-hash-4k.pt
 
