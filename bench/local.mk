@@ -1,5 +1,5 @@
 # Benchmarks: `make bench` (not part of `make check`; see bench/README.md).
-EXTRA_PROGRAMS = bench/ptfloor bench/bigmap bench/xlat
+EXTRA_PROGRAMS = bench/ptfloor bench/bigmap bench/xlat bench/mkbig
 bench_bigmap_SOURCES = bench/bigmap.c
 bench_bigmap_LDADD = src/libvmmap-core.la
 bench_ptfloor_SOURCES = bench/ptfloor.c
@@ -8,7 +8,10 @@ bench_ptfloor_LDADD = src/libvmmap-core.la $(KDUMPFILE_LIBS)
 bench_xlat_SOURCES = bench/xlat.c
 bench_xlat_CFLAGS = $(AM_CFLAGS) $(KDUMPFILE_CFLAGS)
 bench_xlat_LDADD = src/libvmmap-core.la $(KDUMPFILE_LIBS) -laddrxlat
-CLEANFILES += bench/ptfloor bench/bigmap bench/xlat
+bench_mkbig_SOURCES = bench/mkbig.c
+bench_mkbig_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS) $(ZSTD_CFLAGS)
+bench_mkbig_LDADD = $(ZLIB_LIBS) $(ZSTD_LIBS) $(LZO_LIBS) $(SNAPPY_LIBS)
+CLEANFILES += bench/ptfloor bench/bigmap bench/xlat bench/mkbig
 EXTRA_DIST += bench/run bench/README.md
 
 bench: bench/ptfloor$(EXEEXT) bench/bigmap$(EXEEXT) cli/vmmap-dump$(EXEEXT)

@@ -4,7 +4,8 @@
  * libkdumpfile, with nothing else.
  *
  * usage: ptfloor DUMP [REPEAT]
- * Prints, for the median of REPEAT runs (default 5), in milliseconds:
+ * Prints, for the median of REPEAT runs (default 5), in milliseconds of
+ * CPU time:
  *   map    open + load + walk + format the whole table map to /dev/null
  *   reads  the part of "map" spent inside the dump reader (libkdumpfile:
  *          page tables, the kernel's symbol table, a few variables)
@@ -64,13 +65,30 @@ static vmmap_status rec_read(struct vmmap_ctx *ctx, void *data,
 	return st;
 }
 
-static const struct vmmap_mem_ops rec_ops = { .read_phys = rec_read };
+/* What the source says of its memory, passed through. */
+static bool rec_phys_end(void *data, vmmap_addr_t *end_ret)
+{
+	return rec.ops->phys_end && rec.ops->phys_end(rec.data, end_ret);
+}
+
+static vmmap_addr_t rec_next_data(void *data, vmmap_addr_t addr)
+{
+	return rec.ops->next_data ? rec.ops->next_data(rec.data, addr) : addr;
+}
+
+static const struct vmmap_mem_ops rec_ops = {
+	.read_phys = rec_read,
+	.phys_end = rec_phys_end,
+	.next_data = rec_next_data,
+};
 
 static double now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	/* CPU time: the machine may be shared, and the wall would measure
+	 * the neighbours (reading a file in the page cache is CPU too) */
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -120,14 +138,29 @@ static void record(const char *path)
 	recording = true;
 	map_once(path, &dummy);
 	recording = false;
-	for (i = 0; i < rec.n; i++) {	/* keep the first read of each page */
-		for (j = 0; j < out; j++)
-			if (rec.addr[j] == rec.addr[i])
-				break;
-		if (j == out) {
+	/* keep the first read of each page (a hash of the pages seen) */
+	{
+		size_t cap = 1;
+		uint64_t *seen;
+
+		while (cap < 2 * rec.n + 2)
+			cap *= 2;
+		seen = calloc(cap, sizeof(*seen));
+		if (!seen)
+			abort();
+		for (i = 0; i < rec.n; i++) {
+			uint64_t key = rec.addr[i] + 1;
+
+			for (j = (key * 0x9e3779b97f4a7c15ULL) & (cap - 1);
+			     seen[j] && seen[j] != key; j = (j + 1) & (cap - 1))
+				;
+			if (seen[j])
+				continue;
+			seen[j] = key;
 			rec.addr[out] = rec.addr[i];
 			rec.len[out++] = rec.len[i];
 		}
+		free(seen);
 	}
 	rec.n = out;
 }
@@ -154,7 +187,13 @@ static double floor_once(const char *path)
 				abort();
 			bufsize = len;
 		}
-		kdump_read(k, KDUMP_KPHYSADDR, rec.addr[i], buf, &len);
+		if (kdump_read(k, KDUMP_MACHPHYSADDR, rec.addr[i], buf,
+			       &len) != KDUMP_OK) {
+			fprintf(stderr, "ptfloor: libkdumpfile cannot read "
+				"0x%" PRIx64 ": %s\n", rec.addr[i],
+				kdump_get_err(k));
+			exit(1);
+		}
 	}
 	t = now_ms() - t0;
 	kdump_free(k);
