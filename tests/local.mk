@@ -35,6 +35,7 @@ SYNTH_TESTS = \
 	tests/synth/riscv64-6.1-sv48-search.pt \
 	tests/synth/riscv64-7.2-sv57.pt \
 	tests/synth/ppc64le-6.12-radix-64k.pt \
+	tests/synth/ppc64le-6.12-radix-prtb.pt \
 	tests/synth/ppc64le-6.1-hash-4k.pt
 
 TEST_EXTENSIONS = .pt .sh

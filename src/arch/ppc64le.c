@@ -307,8 +307,10 @@ static int mmu_from_tables(struct vmmap_ctx *ctx, uint64_t root)
 	return -1;
 }
 
+/* @tables: may the pointers of the pgd at @root tell, when nothing
+ * else does. */
 static vmmap_status mmu_and_pages(struct vmmap_ctx *ctx, struct ppc_layout *l,
-				  uint64_t root)
+				  uint64_t root, bool tables)
 {
 	uint64_t v;
 	uint32_t mf;
@@ -338,7 +340,7 @@ static vmmap_status mmu_and_pages(struct vmmap_ctx *ctx, struct ppc_layout *l,
 		l->src_mmu = "variable";
 		return VMMAP_OK;
 	}
-	t = mmu_from_tables(ctx, root);
+	t = tables ? mmu_from_tables(ctx, root) : -1;
 	if (t < 0)
 		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
 			"radix or hash MMU: VMCOREINFO has no NUMBER(RADIX_MMU) "
@@ -528,32 +530,81 @@ static vmmap_status set_params(struct vmmap_ctx *ctx,
 	return st;
 }
 
+/*
+ * Radix: the kernel's root is also in entry 0 of the process table
+ * (radix__early_init_mmu(): prtb0 = RTS | __pa(init_mm.pgd) |
+ * RADIX_PGD_INDEX_SIZE; Power ISA v3.0B, "Process Table": RTS in bits
+ * 61-62 and 5-7, the root's real address RPDB above bit 8, its size RPDS
+ * below), big-endian like the tables, found through the pointer
+ * process_tb when a symbol table gives it (VMCOREINFO does not).
+ */
+static bool prtb_root(struct vmmap_ctx *ctx, uint64_t *root_ret)
+{
+	uint64_t sym, ptr, e;
+
+	if (!lookup_symbol(ctx, "process_tb", &sym) ||
+	    !read_lm(ctx, sym, &ptr, 8) || !read_lm(ctx, le64toh(ptr), &e, 8))
+		return false;
+	e = be64toh(e);
+	*root_ret = e & UINT64_C(0x0fffffffffffff00);
+	return *root_ret != 0;
+}
+
+static vmmap_status root_from_prtb(struct vmmap_ctx *ctx,
+				   struct ppc_layout *l, uint64_t *root_ret)
+{
+	vmmap_status st = mmu_and_pages(ctx, l, 0, false);
+
+	if (st) {
+		vmmap_clear_error(ctx);
+		l->src_mmu = NULL;
+	}
+	if (l->src_mmu && l->radix && prtb_root(ctx, root_ret))
+		return VMMAP_OK;
+	return vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
+		"no page-table root: VMCOREINFO lacks SYMBOL(swapper_pg_dir)%s",
+		l->src_mmu && l->radix ? " and no process_tb was given"
+				       : "");
+}
+
 static vmmap_status init_ppc64le(struct vmmap_ctx *ctx)
 {
 	struct ppc_layout *l;
 	uint64_t sym, v;
 	vmmap_status st;
+	const char *src_root = "vmcoreinfo";
 
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return set_nomem(ctx);
 	ctx->archdata = l;
 	l->kver = kernel_version(ctx);
-	/* The root: swapper_pg_dir (init_mm.pgd; the process table's entry
-	 * 0 under radix), in the linear map: __pa() is va - PAGE_OFFSET. */
-	if (!lookup_symbol(ctx, "swapper_pg_dir", &sym))
-		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
-			"no page-table root: VMCOREINFO lacks "
-			"SYMBOL(swapper_pg_dir)");
+	/* The root: swapper_pg_dir (init_mm.pgd), in the linear map:
+	 * __pa() is va - PAGE_OFFSET; under radix also entry 0 of the
+	 * process table. */
+	if (!lookup_symbol(ctx, "swapper_pg_dir", &sym)) {
+		st = root_from_prtb(ctx, l, &v);
+		if (st)
+			return st;
+		sym = v + PAGE_OFFSET;
+		src_root = "process table";
+	}
 	if (sym < PAGE_OFFSET || sym - PAGE_OFFSET >= (UINT64_C(1) << 52))
 		return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
 			"SYMBOL(swapper_pg_dir)=0x%" PRIx64 " is not in the "
 			"linear map (0xc000000000000000...)", sym);
-	st = mmu_and_pages(ctx, l, sym - PAGE_OFFSET);
-	if (st)
-		return st;
+	if (!l->src_mmu) {
+		st = mmu_and_pages(ctx, l, sym - PAGE_OFFSET, true);
+		if (st)
+			return st;
+	}
 	set_shape(&ctx->fmt, l);
 	ctx->fmt.root = sym - PAGE_OFFSET;
+	if (l->radix && !strcmp(src_root, "vmcoreinfo") &&
+	    prtb_root(ctx, &v) && v != ctx->fmt.root)
+		add_warning(ctx, "process table entry 0 points to 0x%" PRIx64
+			    ", swapper_pg_dir is at 0x%" PRIx64 ": the root is "
+			    "swapper_pg_dir's", v, ctx->fmt.root);
 	/* What ptdump shows (book3s64.c flag_array[]): the generic bits,
 	 * and the hash bits of the page size. */
 	l->hashpte = l->page_shift == 16 ? P_RPN43 : P_PKEY4;
@@ -574,7 +625,7 @@ static vmmap_status init_ppc64le(struct vmmap_ctx *ctx)
 			l->src_vmalloc = "vmcoreinfo";
 	}
 	image_known(ctx, l);
-	st = set_params(ctx, l, "vmcoreinfo");
+	st = set_params(ctx, l, src_root);
 	if (!st)
 		st = add_regions(ctx, l);
 	if (!st)
@@ -635,7 +686,7 @@ static const char *const keys_ppc64le[] = {
 };
 
 static const char *const symbols_ppc64le[] = {
-	"swapper_pg_dir", "cur_cpu_spec", NULL,
+	"swapper_pg_dir", "cur_cpu_spec", "process_tb", NULL,
 };
 
 const struct vmmap_arch vmmap_arch_ppc64le = {
