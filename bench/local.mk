@@ -12,9 +12,17 @@ bench_mkbig_SOURCES = bench/mkbig.c
 bench_mkbig_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS) $(ZSTD_CFLAGS)
 bench_mkbig_LDADD = $(ZLIB_LIBS) $(ZSTD_LIBS) $(LZO_LIBS) $(SNAPPY_LIBS)
 CLEANFILES += bench/ptfloor bench/bigmap bench/xlat bench/mkbig
-EXTRA_DIST += bench/run bench/README.md
+EXTRA_DIST += bench/run bench/README.md bench/big bench/pyscan.py
 
-bench: bench/ptfloor$(EXEEXT) bench/bigmap$(EXEEXT) cli/vmmap-dump$(EXEEXT)
+BIG ?= 1024
+bench: bench/ptfloor$(EXEEXT) bench/bigmap$(EXEEXT) bench/xlat$(EXEEXT) \
+		bench/mkbig$(EXEEXT) cli/vmmap-dump$(EXEEXT)
 	$(srcdir)/bench/run $(abs_top_builddir) $(abs_top_srcdir)/testdata/vmcores
-	for g in 1 16 64; do bench/bigmap $$g; done
+	for g in 1 64 1024 4096; do bench/bigmap $$g; done
+	for d in $(abs_top_srcdir)/testdata/vmcores/x86_64-6.1-ptdump \
+		 $(abs_top_srcdir)/testdata/vmcores/aarch64-6.1-va48-4k; do \
+		xz -dc $$d/vmcore.xz > bench/xlat.dump && \
+		bench/xlat bench/xlat.dump 4000000 | sed "s|bench/xlat.dump|$$d|"; \
+	done; rm -f bench/xlat.dump
+	$(srcdir)/bench/big $(abs_top_builddir) $(BIG)
 .PHONY: bench

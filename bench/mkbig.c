@@ -285,6 +285,20 @@ static void write_kdump(int fd, int comp)
 	put(sub + 40, strlen(vmci), 8);		/* size_vmcoreinfo */
 	put(sub + 96, max_mapnr, 8);		/* max_mapnr_64 */
 	memcpy(sub + 200, vmci, strlen(vmci));
+	/* and the ELF notes makedumpfile copies from /proc/vmcore, which
+	 * readers of header version 4 and later take it from */
+	{
+		size_t vlen = strlen(vmci);
+		uint8_t *note = sub + 2048;
+
+		put(note, 11, 4);
+		put(note + 4, vlen, 4);
+		put(note + 8, 0, 4);
+		memcpy(note + 12, "VMCOREINFO", 11);
+		memcpy(note + 24, vmci, vlen);
+		put(sub + 48, PAGE + 2048, 8);		/* offset_note */
+		put(sub + 56, 24 + ((vlen + 3) & ~(size_t)3), 8);
+	}
 	pwrite_all(fd, sub, PAGE, PAGE);
 
 	/* bitmap 1: all RAM; bitmap 2: the pages dumped */

@@ -452,6 +452,8 @@ enum vmmap_format {
 	VMMAP_FMT_TABLE,
 	VMMAP_FMT_PTDUMP,
 	VMMAP_FMT_JSON,
+	VMMAP_FMT_SVG,		/**< the map drawn: one box per region */
+	VMMAP_FMT_HTML,		/**< the SVG in a page with a detail panel */
 };
 
 /** Options common to vmmap-dump, the crash command and the GDB command. */

@@ -488,7 +488,7 @@ static vmmap_status add_markers(struct vmmap_ctx *ctx,
 	ctx->ptdump.per_entry = PT_ALL_MARKERS;
 	ctx->ptdump.pa = true;
 	ctx->ptdump.end_incl = true;
-	ctx->ptdump.no_holes = true;
+	ctx->ptdump.skip_empty = true;
 	return st;
 }
 

@@ -738,7 +738,7 @@ static vmmap_status add_markers(struct vmmap_ctx *ctx,
 	ctx->ptdump.first_extra = 0;
 	ctx->ptdump.per_entry = PT_ALL_MARKERS;
 	ctx->ptdump.pa = true;
-	ctx->ptdump.no_holes = true;
+	ctx->ptdump.skip_empty = true;
 	return st;
 }
 

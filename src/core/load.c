@@ -26,18 +26,13 @@ static void reset_results(struct vmmap_ctx *ctx)
 	ctx->nwarnings = 0;
 	ctx->nparams = 0;
 	ctx->nregions = 0;
-	ctx->nmarkers = 0;
+	markers_free(ctx);
 	ctx->markers_done = false;
 	/* x86's note_page() (arch/x86/mm/dump_pagetables.c): one marker an
 	 * entry */
+	memset(&ctx->ptdump, 0, sizeof(ctx->ptdump));
 	ctx->ptdump.sep = "   ";
-	ctx->ptdump.header = NULL;
-	ctx->ptdump.first_extra = 0;
 	ctx->ptdump.per_entry = 1;
-	ctx->ptdump.start = 0;
-	ctx->ptdump.pa = false;
-	ctx->ptdump.end_incl = false;
-	ctx->ptdump.no_holes = false;
 	free(ctx->archdata);
 	ctx->archdata = NULL;
 	memset(&ctx->fmt, 0, sizeof(ctx->fmt));

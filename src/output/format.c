@@ -17,7 +17,7 @@
 
 /* A write to @out failed (stdio sets the error, errno says why): stop the
  * walk there, rather than walk on into a full disk or a closed pipe. */
-static vmmap_status out_status(struct vmmap_ctx *ctx, FILE *out)
+vmmap_status out_status(struct vmmap_ctx *ctx, FILE *out)
 {
 	int e = errno;
 
@@ -57,8 +57,8 @@ void fmt_hsize(uint64_t bytes, char *buf, size_t size)
 	snprintf(buf, size, "~%.1f%c", v, units[u]);
 }
 
-static void flags_str(const struct vmmap_ctx *ctx, const struct vmmap_range *r,
-		      char *buf, size_t size)
+void flags_str(const struct vmmap_ctx *ctx, const struct vmmap_range *r,
+	       char *buf, size_t size)
 {
 	const char *names[32];
 	size_t n = vmmap_flag_names(ctx, r, names, ARRAY_SIZE(names)), i;
@@ -93,7 +93,7 @@ static const char *level_name(const struct vmmap_ctx *ctx, int level)
 }
 
 /* What a range is, in words, when it is not a mapping. */
-static void unmapped_str(const struct vmmap_range *r, char *buf, size_t size)
+void unmapped_str(const struct vmmap_range *r, char *buf, size_t size)
 {
 	switch (r->kind) {
 	case VMMAP_RANGE_UNREADABLE:
@@ -168,6 +168,17 @@ static vmmap_status selected_span(struct vmmap_ctx *ctx,
 				"region '%s' is outside the range", o->region);
 	}
 	return VMMAP_OK;
+}
+
+vmmap_status fmt_span(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+		      vmmap_addr_t *first_ret, vmmap_addr_t *last_ret)
+{
+	struct span s;
+	vmmap_status st = selected_span(ctx, o, &s);
+
+	*first_ret = s.first;
+	*last_ret = s.last;
+	return st;
 }
 
 /* ---- table ---- */
@@ -259,8 +270,8 @@ static void pt_line(struct pt_state *s, vmmap_addr_t end)
 
 	const struct vmmap_region *reg = vmmap_region_of(s->ctx, s->start);
 
-	if (ps->no_holes && s->cur.kind != VMMAP_RANGE_MAPPED)
-		return;
+	if (s->ctx->ptdump.skip_empty && s->cur.kind != VMMAP_RANGE_MAPPED)
+		return;	/* arm's note_page(): if (st->current_prot) */
 	if (!s->all && reg && reg->max_lines && s->lines++ >= reg->max_lines)
 		return;
 	fmt_size(end - s->start, size, sizeof(size));
@@ -337,6 +348,15 @@ static vmmap_status pt_entry(struct pt_state *s, const struct vmmap_range *r)
 		s->cur = *r;
 		return VMMAP_OK;
 	}
+	if (!s->started && s->ctx->ptdump.zero_start && !s->part) {
+		/* the kernel's state before its first call: a line from 0,
+		 * at level 0, nothing mapped, the first marker not printed */
+		s->started = true;
+		s->start = 0;
+		memset(&s->cur, 0, sizeof(s->cur));
+		s->cur.kind = VMMAP_RANGE_HOLE;
+		s->marker = 0;
+	}
 	if (!s->started) {
 		/* note_page()'s first call: the first marker, whatever the
 		 * address (and, as some architectures do, those it crossed) */
@@ -400,7 +420,8 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 		/* The x86 kernel does not walk the non-canonical and guard
 		 * holes: skip what lies in them. */
 		if (reg && (!strcmp(reg->id, "noncanonical") ||
-			    !strcmp(reg->id, "guard"))) {
+			    (!strcmp(reg->id, "guard") &&
+			     !s->ctx->ptdump.walk_guard))) {
 			if (reg->last >= piece.last)
 				return VMMAP_OK;
 			piece.start = reg->last + 1;
@@ -410,8 +431,8 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 		    vmmap_region_of(s->ctx, reg->last + 1) &&
 		    (!strcmp(vmmap_region_of(s->ctx, reg->last + 1)->id,
 			     "noncanonical") ||
-		     !strcmp(vmmap_region_of(s->ctx, reg->last + 1)->id,
-			     "guard")))
+		     (!strcmp(vmmap_region_of(s->ctx, reg->last + 1)->id,
+			      "guard") && !s->ctx->ptdump.walk_guard)))
 			cut = reg->last;
 		/* The kernel's walk starts at its first marker (arm64:
 		 * PAGE_OFFSET, x86: 0) or where the architecture says
@@ -423,13 +444,22 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 			piece.start = walk_start;
 			continue;
 		}
-		/* the next marker inside the piece: an entry of its own */
+		/* the next marker inside the piece: the kernel notices it
+		 * at the first entry that starts at or past it, so the
+		 * piece is cut there (a marker inside one large entry waits
+		 * for the next entry) */
 		for (m = s->started ? s->marker + 1 : 1;
 		     m < s->ctx->nmarkers; m++) {
 			vmmap_addr_t a = s->ctx->markers[m].addr;
+			unsigned shift = s->ctx->fmt.lv[piece.level >= 0 ?
+						       piece.level : 0].shift;
+			vmmap_addr_t span = (vmmap_addr_t)1 << shift;
+			vmmap_addr_t b = (a + (span - 1)) & ~(span - 1);
 
-			if (a > piece.start && a <= cut) {
-				cut = a - 1;
+			if (b < a)	/* rounded past the top */
+				break;
+			if (a > piece.start && b > piece.start && b <= cut) {
+				cut = b - 1;
 				break;
 			}
 			if (a > cut)
@@ -631,6 +661,9 @@ vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		fprintf(out, "\n  ]\n}\n");
 		return st ? st : out_status(ctx, out);
 	}
+	case VMMAP_FMT_SVG:	/* vmmap_run() draws these (picture.c) */
+	case VMMAP_FMT_HTML:
+		break;
 	}
 	return vmmap_set_error(ctx, VMMAP_ERR_ARG, "unknown format");
 }
