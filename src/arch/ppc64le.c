@@ -81,7 +81,7 @@ struct ppc_layout {
 	uint64_t vmemmap, vmemmap_end;
 	uint64_t h_vmemmap;		/* ptdump's "vmemmap start" */
 	uint64_t stext, end;		/* the kernel image, 0 if unknown */
-	const char *src_vmalloc;
+	const char *src_vmalloc, *src_end;
 };
 
 /* ---- entries ---- */
@@ -399,12 +399,15 @@ static void image_known(struct vmmap_ctx *ctx, struct ppc_layout *l)
 		l->stext = v;
 	if (lookup_symbol(ctx, "_end", &v)) {
 		l->end = v;
+		l->src_end = "symbol";
 		return;
 	}
 	/* the dump's kallsyms (v6.0+) reads through the tables: radix only */
 	if (l->radix && l->stext &&
-	    kallsyms_lookup(ctx, names, found, have) == VMMAP_OK && have[0])
+	    kallsyms_lookup(ctx, names, found, have) == VMMAP_OK && have[0]) {
 		l->end = found[0];
+		l->src_end = "kallsyms";
+	}
 	vmmap_clear_error(ctx);
 }
 
@@ -519,7 +522,7 @@ static vmmap_status set_params(struct vmmap_ctx *ctx,
 		{ "vmemmap_start", l->vmemmap, "rule", true },
 		{ "vmemmap_end", l->vmemmap_end, "rule", true },
 		{ "kernel_start", l->stext, "vmcoreinfo", l->stext != 0 },
-		{ "kernel_end", l->end, "symbol", l->end > l->stext },
+		{ "kernel_end", l->end, l->src_end, l->end > l->stext },
 	};
 	vmmap_status st = VMMAP_OK;
 	size_t i;
