@@ -455,6 +455,11 @@ static inline uint64_t mem_get_pte(const struct pgfmt *f, const uint8_t *t, unsi
 }
 
 /* The walker (walk.c); the layout code walks while loading. */
+/* Internal walk flag: merge only leaves whose prot and eff are equal in
+ * every bit, not only in the descriptor's merge_mask, so that a range's
+ * prot is each of its pages' (vmmap_vtop_many() answers as vmmap_vtop();
+ * ppc64's hash bookkeeping bits differ page by page). */
+#define WALK_EXACT	0x100
 vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 			   vmmap_addr_t last, unsigned flags,
 			   vmmap_range_fn *fn, void *arg);

@@ -299,7 +299,8 @@ static bool run_is_single_page(const struct run *r)
 static bool can_merge(const struct walker *w, const struct run *a,
 		      const struct run *b)
 {
-	uint64_t mask = w->ctx->arch->merge_mask;
+	uint64_t mask = w->flags & WALK_EXACT ? ~UINT64_C(0)
+					      : w->ctx->arch->merge_mask;
 
 	if (w->flags & VMMAP_WALK_RAW) {
 		if (a->kind == VMMAP_RANGE_REPLICA &&
@@ -896,7 +897,7 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	vmmap_addr_t lo, hi;
 	vmmap_status st;
 	unsigned mode = flags & (VMMAP_WALK_RAW | VMMAP_WALK_ALIASES |
-				 VMMAP_WALK_ALL);
+				 VMMAP_WALK_ALL | WALK_EXACT);
 
 	if (first > last)
 		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
