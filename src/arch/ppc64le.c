@@ -655,6 +655,40 @@ static bool image_mapped_ppc64le(const struct vmmap_ctx *ctx)
 	return l->radix;
 }
 
+/*
+ * Under hash Linux's tables hold nothing of the linear map:
+ * hash__create_section_mapping() bolts it into the hashed page table
+ * (htab_bolt_mapping()), so swapper_pg_dir's entries below
+ * KERN_VIRT_START stay 0 (v5.10-v7.2).  A root with anything there is
+ * not swapper_pg_dir: the image check (_stext) cannot tell, as the image
+ * is in the linear map.
+ */
+static bool root_sane_ppc64le(const struct vmmap_ctx *ctx,
+			      const uint8_t *data, char *why, size_t size)
+{
+	const struct ppc_layout *l = ctx->archdata;
+	const struct pgfmt *f = &ctx->fmt;
+	unsigned i, n = 1u << f->lv[0].bits;
+
+	if (l->radix)
+		return true;
+	for (i = 0; i < n; i++) {
+		uint64_t va = PAGE_OFFSET + ((uint64_t)i << f->lv[0].shift);
+		uint64_t e = mem_get_pte(f, data, i);
+
+		if (va >= l->kern_virt_start)
+			break;
+		if (e) {
+			snprintf(why, size, "has entry %u (0x%016" PRIx64 ", "
+				 "for 0x%" PRIx64 ") in the linear map, which "
+				 "the hash MMU's Linux tables leave empty", i,
+				 e, va);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* _PAGE_PRIVILEGED: kernel only; a user page is not the kernel's to
  * execute (KUEP) */
 static void perms_ppc64le(const struct vmmap_range *r, struct vmmap_perms *p)
@@ -704,6 +738,7 @@ const struct vmmap_arch vmmap_arch_ppc64le = {
 	.rules_checked = KVER(7, 2, 255),	/* testdata/matrix */
 	.kimage_pa = kimage_pa_ppc64le,
 	.image_mapped = image_mapped_ppc64le,
+	.root_sane = root_sane_ppc64le,
 	.perms = perms_ppc64le,
 	.exempt = exempt_ppc64le,
 	.init = init_ppc64le,

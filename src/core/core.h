@@ -196,8 +196,14 @@ struct vmmap_arch {
 	 * the kernel image at all (ppc64's hash MMU: the linear map, which
 	 * holds the image, is bolted in the hash table, not in Linux's
 	 * tables); the loader then does not look for _stext in them, and
-	 * init() checks the tables another way. */
+	 * root_sane() checks the tables another way. */
 	bool (*image_mapped)(const struct vmmap_ctx *ctx);
+	/* Optional, after init(): false, with the reason in @why, when the
+	 * root table @data cannot be the kernel's under this layout (ppc64's
+	 * hash MMU: an entry where Linux's tables hold nothing).  The loader
+	 * then refuses the root as it does one that maps nothing. */
+	bool (*root_sane)(const struct vmmap_ctx *ctx, const uint8_t *data,
+			  char *why, size_t size);
 	/* Resolve paging mode, root and layout; fills ctx->fmt, params and
 	 * regions.  May walk (vmmap_walk with ctx->loading set). */
 	vmmap_status (*init)(struct vmmap_ctx *ctx);

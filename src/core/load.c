@@ -115,6 +115,13 @@ static vmmap_status sanity(struct vmmap_ctx *ctx)
 				      " has no valid entry: it maps nothing",
 				      f->root);
 	}
+	if (ctx->arch->root_sane) {
+		char why[256];
+
+		if (!ctx->arch->root_sane(ctx, data, why, sizeof(why)))
+			return insane(ctx, "the page-table root 0x%" PRIx64
+				      " %s", f->root, why);
+	}
 	if (!lookup_symbol(ctx, "_stext", &stext) ||
 	    (ctx->arch->image_mapped && !ctx->arch->image_mapped(ctx)))
 		return VMMAP_OK;
