@@ -13,6 +13,11 @@
 
 /* Ranges one walk may report before the harness stops it. */
 #define FUZZ_MAX_RANGES 10000
+/* Runs one walk may handle (struct vmmap_ctx.max_runs): what keeps an
+ * input's work small.  Every seed loads and walks within it. */
+#ifndef FUZZ_MAX_RUNS
+#define FUZZ_MAX_RUNS 3000
+#endif
 
 struct fuzz_walk {
 	uint64_t n;

@@ -24,6 +24,7 @@ static void run(int fd, const char *path, bool ours)
 		return;
 	/* Do not let a hostile file keep the harness busy for long. */
 	ctx->max_ranges = 4 * FUZZ_MAX_RANGES;
+	ctx->max_runs = FUZZ_MAX_RUNS;
 	if (ours) {
 		st = source_open_route(ctx, path, SOURCE_OWN_KDUMP);
 	} else {

@@ -10,6 +10,11 @@ tests/synth/*.pt (see tests/vmmap-synth.c for their language):
                        the 32-bit header for arm) and its flattened form,
                        for the .pt files whose memory is low enough for a
                        small bitmap
+  seeds/vmcoreinfo/NAME.text, NAME.scan
+                       the input of fuzz/vmcoreinfo.c: the VMCOREINFO
+                       text, and a page of memory holding the note
+  seeds/opts/N         the input of fuzz/opts.c: command lines of
+                       vmmap-dump (OPTS below), NUL-separated
 
 usage: mkseeds.py SYNTH_DIR OUT_DIR
 """
@@ -208,10 +213,52 @@ def flat_seed(kd, seed):
     return bytes(hdr) + b''.join(recs) + struct.pack('>qq', -1, 0)
 
 
+def vmcoreinfo_seeds(pt):
+    vmci = ('\n'.join(pt['vmci']) + '\n').encode()
+    text = b'\0' + vmci
+    # memory from physical 0x1001 (byte 1 = 1): the note at 0x2000
+    mem = b'\x01\x01' + b'\0' * (0x2000 - 0x1001) + \
+        note(b'VMCOREINFO', 0, vmci, pt['be']) + b'\0' * 64
+    return text, mem
+
+
+# Command lines for fuzz/opts.c (argv[1:]).
+OPTS = [
+    ['vmcore'],
+    ['--format=ptdump', '--all', 'vmcore'],
+    ['--format', 'json', '--layout', 'vmcore'],
+    ['-f', 'svg', '--region=vmalloc', 'vmcore'],
+    ['--format=html', '--range=0xffff888000000000+0x1000', 'vmcore'],
+    ['-R', '0-0xffffffffffffffff', '--raw', '--no-holes', 'vmcore'],
+    ['--vtop=0xffffffff81000000', 'vmcore'],
+    ['-v', '-', 'vmcore'],
+    ['--vtop=@addrs', '--quiet', 'vmcore'],
+    ['--stats', '-s', 'vmcore'],
+    ['--check', 'vmcore'],
+    ['--check=wx,wx-alias,user', '--format=json', 'vmcore'],
+    ['--ptov=0x1000,0x2000-0x3000,0x100000+4096', 'vmcore'],
+    ['--diff=other.json', 'vmcore'],
+    ['--extract=out.elf', '--force', 'vmcore'],
+    ['--vmcoreinfo', 'vmci.txt', '--arch=x86_64', '--symbols=System.map',
+     '/proc/kcore'],
+    ['--vmlinux=vmlinux', '--arch', 'aarch64', 'vmcore'],
+    ['-lsa', 'vmcore'],
+    ['--help'],
+    ['-h', '--', '-vmcore'],
+    ['--layout', '--stats', 'vmcore'],
+    ['--check', '--format=ptdump', 'vmcore'],
+    ['--range=5-4', 'vmcore'],
+    ['--bogus', 'vmcore', 'extra'],
+]
+
+
 def main():
     src, out = sys.argv[1], sys.argv[2]
-    os.makedirs(out + '/tables', exist_ok=True)
-    os.makedirs(out + '/dump', exist_ok=True)
+    for d in ('tables', 'dump', 'vmcoreinfo', 'opts'):
+        os.makedirs(out + '/' + d, exist_ok=True)
+    for i, argv in enumerate(OPTS):
+        open('%s/opts/%02d' % (out, i), 'wb').write(
+            b'\0'.join(a.encode() for a in argv))
     for f in sorted(os.listdir(src)):
         if not f.endswith('.pt'):
             continue
@@ -219,6 +266,9 @@ def main():
         pt = parse(os.path.join(src, f))
         open('%s/tables/%s' % (out, name), 'wb').write(tables_seed(pt))
         open('%s/dump/%s.elf' % (out, name), 'wb').write(elf_seed(pt))
+        text, mem = vmcoreinfo_seeds(pt)
+        open('%s/vmcoreinfo/%s.text' % (out, name), 'wb').write(text)
+        open('%s/vmcoreinfo/%s.scan' % (out, name), 'wb').write(mem)
         kd = kdump_seed(pt)
         if kd:
             open('%s/dump/%s.kdump' % (out, name), 'wb').write(kd)

@@ -101,7 +101,52 @@ static vmmap_status fmem_read(struct vmmap_ctx *ctx, void *data,
 	return VMMAP_OK;
 }
 
-static const struct vmmap_mem_ops fmem_ops = { .read_phys = fmem_read };
+/* A small memory source: it says where its memory ends and where the
+ * next chunk starts, so that the library's scans and searches (phys_base,
+ * the VMCOREINFO note) skip what it does not hold instead of trying 2^25
+ * candidates. */
+static bool fmem_end(void *data, vmmap_addr_t *end_ret)
+{
+	const struct fmem *m = data;
+	vmmap_addr_t end = 0;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		vmmap_addr_t e = m->c[i].addr + m->c[i].len;
+
+		if (e < m->c[i].addr)
+			e = VMMAP_ADDR_MAX;
+		if (m->c[i].len && e > end)
+			end = e;
+	}
+	*end_ret = end;
+	return true;
+}
+
+static vmmap_addr_t fmem_next(void *data, vmmap_addr_t pa)
+{
+	const struct fmem *m = data;
+	vmmap_addr_t next = VMMAP_ADDR_MAX;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		const struct chunk *c = &m->c[i];
+
+		if (!c->len)
+			continue;
+		if (pa >= c->addr && pa - c->addr < c->len)
+			return pa;
+		if (c->addr > pa && c->addr < next)
+			next = c->addr;
+	}
+	return next;
+}
+
+static const struct vmmap_mem_ops fmem_ops = {
+	.read_phys = fmem_read,
+	.phys_end = fmem_end,
+	.next_data = fmem_next,
+};
 
 static void apply_line(struct vmmap_ctx *ctx, char *line, vmmap_addr_t *vtops,
 		       size_t *nvtops)
@@ -169,6 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	/* Keep a hostile table from running the harness for long. */
 	ctx->max_ranges = 4 * FUZZ_MAX_RANGES;
+	ctx->max_runs = FUZZ_MAX_RUNS;
 	memcpy(text, data + 3, textlen);
 	text[textlen] = 0;
 	vmmap_set_mem(ctx, &fmem_ops, &m);

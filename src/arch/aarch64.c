@@ -875,6 +875,14 @@ static vmmap_status init_format(struct vmmap_ctx *ctx, struct a64_layout *l,
 		return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
 			"VA size %u (VA_BITS %u) is not possible",
 			l->va_actual, l->va_bits);
+	/* At least two levels (a pgd of pte tables): fewer is no kernel's
+	 * (VA_BITS 36 is the least with 16K pages, 42 with 64K) and has no
+	 * names below (a fuzzer's VA_BITS=25 with 16K pages: one level). */
+	if (hw_levels(l->va_actual, l->page_shift) < 2)
+		return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+			"VA size %u is too small for %u KiB pages (one level "
+			"of tables)", l->va_actual,
+			(1u << l->page_shift) >> 10);
 	l->va_min = va_bits_min(l->va_bits, l->page_shift);
 	l->cfg_levels = hw_levels(l->va_bits, l->page_shift);
 

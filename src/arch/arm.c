@@ -391,6 +391,42 @@ static bool read_u32(struct vmmap_ctx *ctx, uint64_t va, uint64_t *ret)
  * that offset, PAGE_OFFSET and the megabyte above it must translate to
  * PHYS_OFFSET and on.
  */
+/*
+ * Can the root entry of @va map it (a table or a section)?  Read alone, so
+ * that the search below does not read a whole 16 KiB candidate pgd for
+ * each of its 2048 steps (32 MiB, most of it zeros or not in the dump)
+ * only to find the one entry empty.  A failed read says nothing: the
+ * translation reads the table and tells.
+ */
+static uint64_t root_entry_pa(const struct vmmap_ctx *ctx, uint64_t va)
+{
+	const struct pgfmt *f = &ctx->fmt;
+	unsigned idx = (va >> f->lv[0].shift) & ((1u << f->lv[0].bits) - 1);
+
+	return f->root + (uint64_t)idx * f->pte_size;
+}
+
+static bool root_entry_may_map(struct vmmap_ctx *ctx, uint64_t va)
+{
+	const struct pgfmt *f = &ctx->fmt;
+	uint8_t buf[8];
+	struct pte pte = { 0 };
+
+	if (mem_read_phys(ctx, root_entry_pa(ctx, va), buf, f->pte_size)) {
+		vmmap_clear_error(ctx);
+		return true;
+	}
+	decode_arm(ctx, 0, mem_get_pte(f, buf, 0), &pte);
+	return pte.type == PTE_TABLE || pte.type == PTE_LEAF;
+}
+
+static void set_root(struct vmmap_ctx *ctx, uint64_t swapper,
+		     uint64_t page_offset, uint64_t phys_offset)
+{
+	ctx->fmt.root = (swapper - page_offset + phys_offset) &
+			~(uint64_t)(pg_table_size(&ctx->fmt, 0) - 1);
+}
+
 static bool phys_offset_fits(struct vmmap_ctx *ctx, uint64_t swapper,
 			     uint64_t page_offset, uint64_t phys_offset)
 {
@@ -399,8 +435,9 @@ static bool phys_offset_fits(struct vmmap_ctx *ctx, uint64_t swapper,
 
 	/* rounded down to the table's alignment: a misaligned root is the
 	 * loader's sanity check to report, not a reason to find nothing */
-	ctx->fmt.root = (swapper - page_offset + phys_offset) &
-			~(uint64_t)(pg_table_size(&ctx->fmt, 0) - 1);
+	set_root(ctx, swapper, page_offset, phys_offset);
+	if (!root_entry_may_map(ctx, page_offset))
+		return false;
 	for (i = 0; i < 2; i++) {
 		if (vtop_internal(ctx, page_offset + i * SZ_1M, &t)) {
 			vmmap_clear_error(ctx);
@@ -446,6 +483,19 @@ static vmmap_status find_phys_offset(struct vmmap_ctx *ctx,
 	ctx->quiet++;	/* most candidates fail to read: no messages */
 	for (p = 0; p < (UINT64_C(1) << 32) - (swapper - l->page_offset);
 	     p += SZ_2M) {
+		uint64_t ea, next;
+
+		/* A root entry the source does not hold maps nothing: on to
+		 * the first candidate whose entry it holds. */
+		set_root(ctx, swapper, l->page_offset, p);
+		ea = root_entry_pa(ctx, l->page_offset);
+		next = mem_next_data(ctx, ea);
+		if (next != ea) {
+			if (next < ea || next - ea >= UINT64_C(1) << 32)
+				break;
+			p += (next - ea + SZ_2M - 1) / SZ_2M * SZ_2M - SZ_2M;
+			continue;
+		}
 		if (!phys_offset_fits(ctx, swapper, l->page_offset, p))
 			continue;
 		if (!nfound++)

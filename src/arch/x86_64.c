@@ -793,6 +793,7 @@ static vmmap_status search_phys_base(struct vmmap_ctx *ctx,
 {
 	struct pgfmt *f = &ctx->fmt;
 	uint64_t off = sym - START_KERNEL_MAP, end, root, found = 0;
+	uint64_t tsize = pg_table_size(f, 0);
 	unsigned nfound = 0;
 
 	if (!mem_phys_end(ctx, &end) || end > (UINT64_C(1) << 46))
@@ -800,7 +801,19 @@ static vmmap_status search_phys_base(struct vmmap_ctx *ctx,
 	ctx->quiet++;	/* most candidates fail: no messages */
 	for (root = off & (2 * MB - 1); root < end; root += 2 * MB) {
 		struct vmmap_vtop t;
+		uint64_t next = mem_next_data(ctx, root);
 
+		/* A root the source does not hold translates nothing: go on
+		 * to the first candidate whose table may hold what it does
+		 * (a sparse or hostile source would make millions). */
+		if (next > root && next - root >= tsize) {
+			if (next >= end)
+				break;
+			root += (next - tsize + 1 - root + 2 * MB - 1) /
+				(2 * MB) * (2 * MB);
+			if (root >= end)
+				break;
+		}
 		f->root = root;
 		if (vtop_internal(ctx, sym, &t) || t.paddr != root)
 			continue;

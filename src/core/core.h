@@ -337,6 +337,10 @@ struct vmmap_ctx {
 	uint64_t stat_tables_read, stat_memo_hits;
 	/* Safety bound on emitted ranges per walk. */
 	uint64_t max_ranges;
+	/* Bound on the runs a walk handles at any level (merged, collected,
+	 * copies' runs again): its work.  Unbounded but for the fuzz
+	 * harnesses, which keep an input's walk short with it. */
+	uint64_t max_runs;
 
 	/* Load even when the map fails its sanity checks (--force). */
 	bool force;

@@ -16,10 +16,12 @@ PUBLIC struct vmmap_ctx *vmmap_new(void)
 {
 	struct vmmap_ctx *ctx = calloc(1, sizeof(*ctx));
 
-	if (ctx)
+	if (ctx) {
 		/* 2^30 ranges: a 4 TiB direct map in 4 KiB pages with
 		 * every page different; a bound on time for hostile tables. */
 		ctx->max_ranges = UINT64_C(1) << 30;
+		ctx->max_runs = UINT64_MAX;
+	}
 	return ctx;
 }
 

@@ -28,6 +28,7 @@
 #include "core/core.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -65,15 +66,36 @@ struct memo_ent {
 	vmmap_addr_t table;	/* physical address */
 	uint64_t eff;
 	int level;
-	int nruns;		/* 0: empty slot */
+	int nruns;
 	uint32_t off;		/* first run in the pool */
 };
+
+/* Which slots of a cache of 1024 (the memo, the tables a walk has seen)
+ * hold something: clearing these 128 bytes empties it, so that its
+ * 32-48 KiB of slots are never cleared (a context and a walk that see a
+ * few tables pay for a few). */
+#define SLOT_WORDS (1024 / 64)
+
+static bool slot_used(const uint64_t *used, size_t i)
+{
+	return used[i / 64] >> (i % 64) & 1;
+}
+
+static void slot_take(uint64_t *used, size_t i)
+{
+	used[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+struct walk_scratch;
 
 struct memo {
 	unsigned mode;		/* the walk flags that shape the runs */
 	size_t used, cap;
-	struct memo_ent ent[MEMO_SLOTS];
 	struct run *pool;	/* start/last relative to the table */
+	/* the last walk's buffers, for the next walk */
+	struct walk_scratch *spare;
+	uint64_t taken[SLOT_WORDS];
+	struct memo_ent ent[MEMO_SLOTS];	/* last: not cleared */
 };
 
 /* Ranges the copies of one table may come to before the next copies are
@@ -93,15 +115,38 @@ struct seen_ent {
 	uint64_t eff;
 	uint64_t nruns;		/* of one copy */
 	uint64_t copies_runs;	/* of the copies walked again so far */
-	int level;		/* 0: empty slot (the root is never seen) */
+	int level;
+};
+
+/* A slot holds the first table that hashed to it. */
+struct seen_tab {
+	uint64_t taken[SLOT_WORDS];
+	struct seen_ent ent[SEEN_SLOTS];
 };
 
 /* Per-level collector: the runs of the table being walked at that level
- * (allocated when the walk first reaches the level). */
+ * (allocated when the walk first reaches the level, grown as needed up to
+ * MEMO_RUNS: most tables come to a few runs). */
 struct runbuf {
-	int n;
+	int n, cap;
 	bool spill;		/* too many runs: pass them up as they come */
-	struct run *runs;	/* MEMO_RUNS of them */
+	struct run *runs;
+};
+
+#define RUNBUF_FIRST 32
+
+/*
+ * A walk's buffers, kept in the context from one walk to the next
+ * (struct memo.spare; a walk inside a walk makes its own): the loader's
+ * probes, vtop-sized walks and the walks of many small contexts
+ * (fuzzing) would otherwise spend more time allocating, clearing and
+ * freeing them than walking.
+ */
+struct walk_scratch {
+	struct runbuf buf[VMMAP_MAX_LEVELS];
+	uint8_t *tbl[VMMAP_MAX_LEVELS];	/* the table being walked, copied */
+	size_t tblsize[VMMAP_MAX_LEVELS];
+	struct seen_tab *seen;		/* NULL until a table is noted */
 };
 
 struct walker {
@@ -111,11 +156,10 @@ struct walker {
 	unsigned flags;
 	vmmap_range_fn *fn;
 	void *arg;
-	struct runbuf buf[VMMAP_MAX_LEVELS];
-	uint8_t *tbl[VMMAP_MAX_LEVELS];	/* the table being walked, copied */
+	struct walk_scratch *k;
 	struct run pending;
 	bool have_pending;
-	uint64_t nranges;
+	uint64_t nranges, nruns;
 	uint64_t visits;
 	vmmap_status st;
 	/* up[l]: runs other than holes passed up out of the tables at level
@@ -123,7 +167,6 @@ struct walker {
 	 * are not counted: --raw makes one of every empty entry, and
 	 * ESPfix's shared tables are mostly empty) */
 	uint64_t up[VMMAP_MAX_LEVELS];
-	struct seen_ent seen[SEEN_SLOTS];
 	uint64_t copies_runs;	/* of all copies walked again so far */
 	/* progress: the root's entries in use, those done, where below */
 	unsigned root_total, root_done, pos1, n1;
@@ -178,10 +221,47 @@ PUBLIC void vmmap_set_progress(struct vmmap_ctx *ctx, vmmap_progress_fn *fn,
  * machine's kernel tables -- and take minutes, not hours, to reach. */
 #define MAX_VISITS (UINT64_C(1) << 24)
 
+static void scratch_free(struct walk_scratch *k)
+{
+	int l;
+
+	if (!k)
+		return;
+	for (l = 0; l < VMMAP_MAX_LEVELS; l++) {
+		free(k->tbl[l]);
+		free(k->buf[l].runs);
+	}
+	free(k->seen);
+	free(k);
+}
+
+/* The buffers for a walk: the last walk's, or new ones. */
+static struct walk_scratch *scratch_get(struct vmmap_ctx *ctx)
+{
+	struct walk_scratch *k = ctx->memo->spare;
+
+	if (!k)
+		return calloc(1, sizeof(*k));
+	ctx->memo->spare = NULL;
+	if (k->seen)
+		memset(k->seen->taken, 0, sizeof(k->seen->taken));
+	return k;
+}
+
+static void scratch_put(struct vmmap_ctx *ctx, struct walk_scratch *k)
+{
+	if (ctx->memo && !ctx->memo->spare)
+		ctx->memo->spare = k;
+	else
+		scratch_free(k);
+}
+
 void memo_free(struct vmmap_ctx *ctx)
 {
-	if (ctx->memo)
+	if (ctx->memo) {
 		free(ctx->memo->pool);
+		scratch_free(ctx->memo->spare);
+	}
 	free(ctx->memo);
 	ctx->memo = NULL;
 }
@@ -200,20 +280,46 @@ static struct memo_ent *memo_slot(struct memo *m, vmmap_addr_t table,
 	return &m->ent[table_hash(table, level, eff) % MEMO_SLOTS];
 }
 
-static struct seen_ent *seen_slot(struct walker *w, vmmap_addr_t table,
-				  int level, uint64_t eff)
+/* The memo's runs of (@table, @level, @eff) in slot @me, if it has them. */
+static bool memo_has(const struct memo *m, const struct memo_ent *me,
+		     vmmap_addr_t table, int level, uint64_t eff)
 {
-	return &w->seen[table_hash(table, level, eff) % SEEN_SLOTS];
+	return slot_used(m->taken, (size_t)(me - m->ent)) &&
+	       me->level == level && me->table == table && me->eff == eff;
+}
+
+/* The slot of (@table, @level, @eff) in this walk's table; NULL when the
+ * walk has noted nothing yet and @make is false, or out of memory (then
+ * copies are only not summarised). */
+static struct seen_ent *seen_slot(struct walker *w, vmmap_addr_t table,
+				  int level, uint64_t eff, bool make)
+{
+	struct walk_scratch *k = w->k;
+
+	if (!k->seen) {
+		if (!make)
+			return NULL;
+		k->seen = malloc(sizeof(*k->seen));
+		if (!k->seen)
+			return NULL;
+		memset(k->seen->taken, 0, sizeof(k->seen->taken));
+	}
+	return &k->seen->ent[table_hash(table, level, eff) % SEEN_SLOTS];
 }
 
 /* Note the first copy of a subtree; a slot keeps the first table in it. */
 static void seen_note(struct walker *w, vmmap_addr_t table, int level,
 		      uint64_t eff, vmmap_addr_t base, uint64_t nruns)
 {
-	struct seen_ent *se = seen_slot(w, table, level, eff);
+	struct seen_ent *se = seen_slot(w, table, level, eff, true);
+	size_t i;
 
-	if (se->level)
+	if (!se)
 		return;
+	i = (size_t)(se - w->k->seen->ent);
+	if (slot_used(w->k->seen->taken, i))
+		return;
+	slot_take(w->k->seen->taken, i);
 	se->table = table;
 	se->level = level;
 	se->eff = eff;
@@ -228,9 +334,10 @@ static const struct seen_ent *seen_replica(struct walker *w,
 					   vmmap_addr_t table, int level,
 					   uint64_t eff, vmmap_addr_t base)
 {
-	struct seen_ent *se = seen_slot(w, table, level, eff);
+	struct seen_ent *se = seen_slot(w, table, level, eff, false);
 
-	if (w->flags & VMMAP_WALK_ALL)
+	if (w->flags & VMMAP_WALK_ALL || !se ||
+	    !slot_used(w->k->seen->taken, (size_t)(se - w->k->seen->ent)))
 		return NULL;
 	if (se->level != level || se->table != table || se->eff != eff ||
 	    se->base == base)
@@ -260,11 +367,11 @@ static void memo_store(struct memo *m, struct memo_ent *me,
 			return;
 	if (m->used + b->n > MEMO_POOL) {
 		/* Full: forget everything and start again. */
-		memset(m->ent, 0, sizeof(m->ent));
+		memset(m->taken, 0, sizeof(m->taken));
 		m->used = 0;
 	}
 	if (m->used + b->n > m->cap) {
-		size_t cap = m->cap ? m->cap : 1024;
+		size_t cap = m->cap ? m->cap : 64;
 		struct run *np;
 
 		while (cap < m->used + b->n)
@@ -277,6 +384,7 @@ static void memo_store(struct memo *m, struct memo_ent *me,
 		m->pool = np;
 		m->cap = cap;
 	}
+	slot_take(m->taken, (size_t)(me - m->ent));
 	me->table = table;
 	me->level = level;
 	me->eff = eff;
@@ -463,7 +571,7 @@ static void push_up(struct walker *w, int level, const struct run *r)
 
 static void buf_spill(struct walker *w, int level)
 {
-	struct runbuf *b = &w->buf[level];
+	struct runbuf *b = &w->k->buf[level];
 	int i;
 
 	b->spill = true;
@@ -477,18 +585,25 @@ static void push(struct walker *w, int level, const struct run *r)
 {
 	struct runbuf *b;
 
+	if (++w->nruns > w->ctx->max_runs) {
+		if (!w->st)
+			w->st = vmmap_set_error(w->ctx, VMMAP_ERR_LIMIT,
+				"more than %" PRIu64 " runs in one walk",
+				w->ctx->max_runs);
+		return;
+	}
 	if (level < 0) {
 		out_push(w, r);
 		return;
 	}
 	/* Spilled collectors pass runs straight up: skip them. */
-	while (level >= 0 && w->buf[level].spill)
+	while (level >= 0 && w->k->buf[level].spill)
 		w->up[level--] += r->kind != VMMAP_RANGE_HOLE;
 	if (level < 0) {
 		out_push(w, r);
 		return;
 	}
-	b = &w->buf[level];
+	b = &w->k->buf[level];
 	if (b->n && can_merge(w, &b->runs[b->n - 1], r)) {
 		merge_into(&b->runs[b->n - 1], r);
 		return;
@@ -497,6 +612,17 @@ static void push(struct walker *w, int level, const struct run *r)
 		buf_spill(w, level);
 		push_up(w, level, r);
 		return;
+	}
+	if (b->n == b->cap) {
+		int cap = 2 * b->cap < MEMO_RUNS ? 2 * b->cap : MEMO_RUNS;
+		struct run *nr = realloc(b->runs, cap * sizeof(*nr));
+
+		if (!nr) {
+			w->st = set_nomem(w->ctx);
+			return;
+		}
+		b->runs = nr;
+		b->cap = cap;
 	}
 	b->runs[b->n++] = *r;
 }
@@ -518,6 +644,49 @@ static vmmap_addr_t entry_va(const struct pgfmt *f, int level,
 static vmmap_addr_t entry_span(const struct pgfmt *f, int level)
 {
 	return (vmmap_addr_t)1 << f->lv[level].shift;
+}
+
+/*
+ * The root's entries that overlap [w->first, w->last] (@lo > @hi: none).
+ * Their addresses grow with the index, the canonical gap of a
+ * sign-extended space lying between two halves that are each in order: two
+ * binary searches find them, where a walk of a small range (the layout's
+ * probes, vtop-sized) would otherwise look at every root entry -- 8,192 of
+ * them with 64 KiB pages.
+ */
+static void root_span(const struct walker *w, unsigned n, unsigned *lo,
+		      unsigned *hi)
+{
+	const struct pgfmt *f = w->f;
+	vmmap_addr_t span = entry_span(f, 0);
+	unsigned a = 0, b = n;
+
+	/* the first entry whose last address is at or past w->first */
+	while (a < b) {
+		unsigned m = a + (b - a) / 2;
+
+		if (entry_va(f, 0, 0, m) + (span - 1) < w->first)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	/* the first entry that starts past w->last; the one before it */
+	b = n;
+	while (a < b) {
+		unsigned m = a + (b - a) / 2;
+
+		if (entry_va(f, 0, 0, m) <= w->last)
+			a = m + 1;
+		else
+			b = m;
+	}
+	if (a == *lo) {		/* none */
+		*lo = 1;
+		*hi = 0;
+	} else {
+		*hi = a - 1;
+	}
 }
 
 /*
@@ -600,6 +769,25 @@ static void prefetch_children(struct walker *w, int level, const uint8_t *data,
 	mem_prefetch(w->ctx, pa, n, pg_table_size(w->f, level + 1));
 }
 
+/*
+ * Entries [@i, @end] of the table @data that are the same as the one
+ * before them, block by block: the first entry of the first block that
+ * holds another (at most @end).  Most of a sparse table is runs of empty
+ * entries, and 64 KiB pages make tables of 8,192 entries; memcmp() of a
+ * block against itself one entry on beats decoding them one at a time.
+ */
+static unsigned skip_same(const uint8_t *data, size_t esize, unsigned i,
+			  unsigned end)
+{
+	enum { BLOCK = 64 };
+
+	while (end - i >= BLOCK &&
+	       !memcmp(data + (size_t)(i - 1) * esize,
+		       data + (size_t)i * esize, BLOCK * esize))
+		i += BLOCK;
+	return i;
+}
+
 /* A table whose entries outside [first, first + count) do not exist (a
  * length field in the entry above): the missing ones are holes, and only
  * the rest is read. */
@@ -616,7 +804,7 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 			     + (span - 1);
 	const uint8_t *data;
 	struct memo_ent *me = NULL;
-	struct runbuf *b = &w->buf[level];
+	struct runbuf *b = &w->k->buf[level];
 	vmmap_status st;
 	uint64_t up_before;
 	bool whole = level > 0 && w->first <= base && tlast <= w->last &&
@@ -660,8 +848,7 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 	}
 	if (whole && w->ctx->memo) {
 		me = memo_slot(w->ctx->memo, table, level, eff);
-		if (me->level == level && me->table == table &&
-		    me->eff == eff && me->nruns > 0) {
+		if (memo_has(w->ctx->memo, me, table, level, eff)) {
 			for (i = 0; i < (unsigned)me->nruns; i++) {
 				struct run r = w->ctx->memo->pool[me->off + i];
 
@@ -675,11 +862,12 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 		}
 	}
 	if (!b->runs) {
-		b->runs = malloc(MEMO_RUNS * sizeof(*b->runs));
+		b->runs = malloc(RUNBUF_FIRST * sizeof(*b->runs));
 		if (!b->runs) {
 			w->st = set_nomem(w->ctx);
 			return;
 		}
+		b->cap = RUNBUF_FIRST;
 	}
 	if (w->ctx->progress_fn && !(w->visits & 255))
 		progress(w, base, false);
@@ -692,10 +880,15 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 	}
 
 	st = mem_read_table(w->ctx, table, size, &data);
-	if (!st && !w->tbl[level]) {
-		w->tbl[level] = malloc(pg_table_size(f, level));
-		if (!w->tbl[level])
+	if (!st && w->k->tblsize[level] < pg_table_size(f, level)) {
+		uint8_t *nt = realloc(w->k->tbl[level], pg_table_size(f, level));
+
+		if (nt) {
+			w->k->tbl[level] = nt;
+			w->k->tblsize[level] = pg_table_size(f, level);
+		} else {
 			st = VMMAP_ERR_NOMEM;
+		}
 	}
 	if (st) {
 		struct run r;
@@ -718,15 +911,17 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 	}
 
 	/* Our own copy: walking the children will reuse the cache. */
-	memcpy(w->tbl[level], data, size);
-	data = w->tbl[level];
+	memcpy(w->k->tbl[level], data, size);
+	data = w->k->tbl[level];
 
-	/* Clip the entries to the requested range (root: whole space). */
+	/* Clip the entries to the requested range. */
 	if (level > 0) {
 		if (w->first > base)
 			lo = (w->first - base) >> f->lv[level].shift;
 		if (w->last < tlast)
 			hi = (w->last - base) >> f->lv[level].shift;
+	} else {
+		root_span(w, n, &lo, &hi);
 	}
 	if (level + 2 == f->nlevels && w->ctx->mem_ops->prefetch)
 		prefetch_children(w, level, data, first, count, lo, hi);
@@ -798,6 +993,11 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 				end = first + count - 1;
 			if (level == 0)
 				end = i;
+			if (!step && !acc_bits && end > j) {
+				j = skip_same(data, f->pte_size, j - first,
+					      end - first) + first;
+				raw = mem_get_pte(f, data, j - first);
+			}
 			while (raw - acc_raw == step &&
 			       !((raw ^ acc_raw) & ~acc_bits)) {
 				acc_raw = raw;
@@ -910,14 +1110,20 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 				       first, last);
 	if (!ctx->memo || ctx->memo->mode != mode) {
 		memo_free(ctx);
-		ctx->memo = calloc(1, sizeof(*ctx->memo));
+		/* not calloc(): the slots are empty by the bitmap */
+		ctx->memo = malloc(sizeof(*ctx->memo));
 		if (!ctx->memo)
 			return set_nomem(ctx);
+		memset(ctx->memo, 0, offsetof(struct memo, ent));
 		ctx->memo->mode = mode;
 	}
 	w = calloc(1, sizeof(*w));
-	if (!w)
+	if (w)
+		w->k = scratch_get(ctx);
+	if (!w || !w->k) {
+		free(w);
 		return set_nomem(ctx);
+	}
 	w->ctx = ctx;
 	w->f = &ctx->fmt;
 	w->first = first;
@@ -948,6 +1154,7 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 			st = vmmap_set_error(ctx, st,
 				"cannot read the root table (%s) at physical 0x%"
 				PRIx64, w->f->lv[0].name, w->f->root);
+			scratch_put(ctx, w->k);
 			free(w);
 			return st;
 		}
@@ -966,10 +1173,7 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	if (ctx->progress_fn)
 		progress(w, last, true);
 	st = w->st;
-	for (int l = 0; l < VMMAP_MAX_LEVELS; l++) {
-		free(w->tbl[l]);
-		free(w->buf[l].runs);
-	}
+	scratch_put(ctx, w->k);
 	free(w);
 	return st == VMMAP_ERR_STOP ? VMMAP_OK : st;
 }
