@@ -545,10 +545,13 @@ static vmmap_status elf_reader_open(struct vmmap_ctx *ctx, int fd,
 				    struct source_hints *h)
 {
 	struct elf_info info;
+	struct elf_segs segs = { NULL, 0, 0 };
+	struct phys_span *held = NULL;
+	size_t nheld = 0, i;
 	vmmap_status st;
 
 	memset(&info, 0, sizeof(info));
-	st = elf_check(ctx, fd, path, size, &info, NULL, true);
+	st = elf_check(ctx, fd, path, size, &info, &segs, true);
 	if (st)
 		goto out;
 	if (!info.nloads) {
@@ -571,14 +574,41 @@ static vmmap_status elf_reader_open(struct vmmap_ctx *ctx, int fd,
 	else if (info.shdrs_bad)
 		st = vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
 				     "ELF section headers not in the file");
-	else
-		st = kdf_attach(ctx, fd, path, 0, info.phys_end, h);
+	else {
+		/* what the file holds (filesz of each PT_LOAD), merged: the
+		 * source then says where data is */
+		qsort(segs.v, segs.n, sizeof(*segs.v), seg_cmp);
+		held = malloc((segs.n ? segs.n : 1) * sizeof(*held));
+		if (!held) {
+			st = set_nomem(ctx);
+			goto out;
+		}
+		for (i = 0; i < segs.n; i++) {
+			const struct elf_seg *sg = &segs.v[i];
+			uint64_t n = sg->filesz < sg->memsz ? sg->filesz
+							    : sg->memsz;
+
+			if (!n)
+				continue;
+			if (nheld && sg->paddr <= held[nheld - 1].end) {
+				if (sg->paddr + n > held[nheld - 1].end)
+					held[nheld - 1].end = sg->paddr + n;
+				continue;
+			}
+			held[nheld].start = sg->paddr;
+			held[nheld++].end = sg->paddr + n;
+		}
+		st = kdf_attach(ctx, fd, path, 0, info.phys_end, held,
+				nheld, h);
+	}
 	if (st && st != VMMAP_ERR_NOMEM) {
 		/* The file is sound (elf_check); libkdumpfile is not. */
 		vmmap_clear_error(ctx);
 		st = elf_attach(ctx, fd, path, size, h);
 	}
 out:
+	free(held);
+	free(segs.v);
 	info_free(&info);
 	return st;
 }

@@ -27,6 +27,8 @@ struct kdf {
 	uint64_t phys_end;
 	bool elf;		/* an ELF file: what is absent was never there */
 	char *path;
+	struct phys_span *held;	/* what the file holds, if known */
+	size_t nheld;
 };
 
 static void kdf_release(void *data)
@@ -40,6 +42,7 @@ static void kdf_release(void *data)
 	if (d->fd >= 0)
 		close(d->fd);
 	free(d->path);
+	free(d->held);
 	free(d);
 }
 
@@ -93,10 +96,36 @@ static bool kdf_phys_end(void *data, vmmap_addr_t *end_ret)
 	return true;
 }
 
+/* The first address >= @addr that the file holds (UINT64_MAX: none). */
+static vmmap_addr_t kdf_next_data(void *data, vmmap_addr_t addr)
+{
+	const struct kdf *d = data;
+	size_t lo = 0, hi = d->nheld;
+
+	while (lo < hi) {	/* the first span ending above @addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->held[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == d->nheld)
+		return UINT64_MAX;
+	return addr >= d->held[lo].start ? addr : d->held[lo].start;
+}
+
 static const struct vmmap_mem_ops kdf_ops = {
 	.read_phys = kdf_read_phys,
 	.release = kdf_release,
 	.phys_end = kdf_phys_end,
+};
+
+static const struct vmmap_mem_ops kdf_ops_held = {
+	.read_phys = kdf_read_phys,
+	.release = kdf_release,
+	.phys_end = kdf_phys_end,
+	.next_data = kdf_next_data,
 };
 
 static const char *kdf_string(kdump_ctx_t *k, const char *key)
@@ -153,6 +182,7 @@ static vmmap_status kdf_vmcoreinfo(struct vmmap_ctx *ctx, kdump_ctx_t *k)
  */
 vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 			uint32_t block_size, uint64_t phys_end,
+			const struct phys_span *held, size_t nheld,
 			struct source_hints *h)
 {
 	struct kdf *d = calloc(1, sizeof(*d));
@@ -216,7 +246,16 @@ vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 	s = kdf_string(d->k, "linux.uts.machine");
 	if (s && !h->machine[0])
 		snprintf(h->machine, sizeof(h->machine), "%s", s);
-	st = vmmap_set_mem(ctx, &kdf_ops, d);
+	if (nheld) {
+		d->held = malloc(nheld * sizeof(*d->held));
+		if (!d->held) {
+			st = set_nomem(ctx);
+			goto fail;
+		}
+		memcpy(d->held, held, nheld * sizeof(*held));
+		d->nheld = nheld;
+	}
+	st = vmmap_set_mem(ctx, nheld ? &kdf_ops_held : &kdf_ops, d);
 	if (st)
 		goto fail;
 	/* d belongs to the context now. */

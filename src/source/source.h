@@ -42,14 +42,23 @@ extern const struct source_reader source_elf, source_kdump, source_flat;
 
 /* ---- libkdumpfile (kdumpfile.c) ----------------------------------------- */
 
+/* Physical memory a file holds: [start, end). */
+struct phys_span {
+	uint64_t start, end;
+};
+
 /*
  * Install libkdumpfile's reading of @fd as the memory source.  @block_size:
  * the PFN unit of a kdump file (0 for ELF), refused (VMMAP_ERR_NOTSUP) when
  * libkdumpfile would read it in other units; @phys_end: the memory's end if
- * the caller knows it (ELF program headers), else 0.
+ * the caller knows it (ELF program headers), else 0; @held, @nheld: the
+ * memory the file holds, sorted, when the caller knows it (ELF segments:
+ * the source then says where data is, so that searches skip the rest),
+ * else NULL, 0.
  */
 vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 			uint32_t block_size, uint64_t phys_end,
+			const struct phys_span *held, size_t nheld,
 			struct source_hints *h);
 /* Does the libkdumpfile we are built with corrupt its page cache on a
  * failed read (0.5.1-0.5.4)?  Then kdump files bypass it. */
