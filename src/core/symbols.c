@@ -106,6 +106,15 @@ vmmap_status vmmap_load_symbols(struct vmmap_ctx *ctx, const char *path)
 	if (pread(fd, magic, 4, 0) == 4 && !memcmp(magic, ELFMAG, SELFMAG)) {
 		st = load_elf(ctx, fd, path);
 		close(fd);
+		if (!st) {
+			/* its types, for kernels whose dump has none */
+			char *p = strdup(path);
+
+			if (!p)
+				return set_nomem(ctx);
+			free(ctx->vmlinux);
+			ctx->vmlinux = p;
+		}
 		return st;
 	}
 	f = fdopen(fd, "r");
