@@ -120,6 +120,14 @@ struct vmmap_mem_ops {
 	 * if none: lets scans skip what a dump does not have.
 	 */
 	vmmap_addr_t (*next_data)(void *data, vmmap_addr_t paddr);
+	/**
+	 * Optional: the walk will soon read these @p n tables of @p len
+	 * bytes each, in this order (the children of the table it just
+	 * read): a source may prepare them meanwhile (decompress on another
+	 * core).  A hint: reads come as ever, and may not come at all.
+	 */
+	void (*prefetch)(void *data, const vmmap_addr_t *paddr, size_t n,
+			 size_t len);
 };
 
 /** Use @p ops / @p data as the memory source (replacing any earlier one). */
@@ -576,6 +584,8 @@ enum vmmap_format {
 	VMMAP_FMT_TABLE,
 	VMMAP_FMT_PTDUMP,
 	VMMAP_FMT_JSON,
+	VMMAP_FMT_SVG,		/**< the map drawn: one box per region */
+	VMMAP_FMT_HTML,		/**< the SVG in a page with a detail panel */
 };
 
 /** Options common to vmmap-dump, the crash command and the GDB command. */

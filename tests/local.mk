@@ -94,3 +94,9 @@ EXTRA_DIST += tests/kcore/live-x86_64
 # its exit status, bounded time and memory, the input unchanged.
 TESTS += tests/hostile/run
 EXTRA_DIST += tests/hostile/run tests/hostile/gen.py
+
+# The picture (issue 16): --format=svg of every corpus dump is well-formed
+# XML with a box per region and every range's bounds; headless Chromium
+# renders --format=html and runs its script (skipped without Chromium).
+TESTS += tests/picture/check-svg tests/picture/browser
+EXTRA_DIST += tests/picture/check-svg tests/picture/browser

@@ -513,7 +513,7 @@ void cmd_vmmap(void)
 static char *help_vmmap[] = {
 	"vmmap",
 	"kernel virtual memory map from the page tables",
-	"[-f table|ptdump|json] [-l | -s | -v address] [-r region] "
+	"[-f table|ptdump|json|svg|html] [-l | -s | -v address] [-r region] "
 	"[-R start-end]\n         [--raw] [--no-holes] [-a] "
 	"[--check[=list] | --ptov=paddr[,...] | --diff=file]\n         "
 	"[--vmcoreinfo file] [--vmlinux file] [--arch name]",
@@ -529,6 +529,11 @@ static char *help_vmmap[] = {
 	"    -f table   one line per range (the default).",
 	"    -f ptdump  the format of the kernel's /sys/kernel/debug/page_tables.",
 	"    -f json    one JSON document, for scripts.",
+	"    -f svg     the map drawn: a box per region of the layout, the mapped",
+	"               ranges in it as bands by page size and permission, each",
+	"               range's bounds in a tooltip (-r/-R draw a part).",
+	"    -f html    the same picture in one offline page, with a panel that",
+	"               details what the pointer is on and an address search.",
 	"          -l   the layout parameters (page_offset_base, vmalloc_base,",
 	"               vmemmap_base, phys_base, ...) and the regions only.",
 	"          -s   mapped bytes per region and per page size.",
@@ -576,6 +581,9 @@ static char *help_vmmap[] = {
 	"  The vmalloc area without its holes, and the direct map to a file:\n",
 	"    %s> vmmap -r vmalloc --no-holes",
 	"    %s> vmmap -r directmap > directmap.txt",
+	"",
+	"  The whole map as a picture, for a browser:\n",
+	"    %s> vmmap -f html > map.html",
 	NULL
 };
 

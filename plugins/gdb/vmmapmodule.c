@@ -1259,6 +1259,93 @@ static PyObject *Ctx_ptov(CtxObject *self, PyObject *args)
 	return res;
 }
 
+/* Run @o on the loaded context: what it prints, as a str. */
+static PyObject *run_text(CtxObject *self, const struct vmmap_opts *o)
+{
+	PyObject *res;
+	char *buf = NULL;
+	size_t len = 0;
+	vmmap_status st;
+	FILE *fp;
+
+	if (ensure_loaded(self) < 0)
+		return NULL;
+	fp = open_memstream(&buf, &len);
+	if (!fp)
+		return PyErr_NoMemory();
+	st = vmmap_run(self->ctx, o, fp);
+	fclose(fp);
+	if (st || pending(self)) {
+		free(buf);
+		raise_status(self, st ? st : VMMAP_ERR_IO);
+		vmmap_clear_error(self->ctx);
+		return NULL;
+	}
+	res = PyUnicode_DecodeUTF8(buf, (Py_ssize_t)len, "replace");
+	free(buf);
+	return res;
+}
+
+/* svg() and html(): vmmap-dump --format=@format with the options the
+ * keywords say, parsed as vmmap-dump parses them. */
+static PyObject *run_picture(CtxObject *self, PyObject *args, PyObject *kw,
+			     const char *format)
+{
+	static char *kwlist[] = { "first", "last", "region", "all", "raw",
+				  NULL };
+	unsigned long long first = 0, last = VMMAP_ADDR_MAX;
+	const char *region = NULL;
+	int all = 0, raw = 0;
+	char fopt[32], range[64], *ropt = NULL;
+	char *argv[8];
+	int argc = 0;
+	struct vmmap_opts o;
+	PyObject *res = NULL;
+
+	if (!check_ctx(self) ||
+	    !PyArg_ParseTupleAndKeywords(args, kw, "|KK$zpp", kwlist, &first,
+					 &last, &region, &all, &raw))
+		return NULL;
+	snprintf(fopt, sizeof(fopt), "--format=%s", format);
+	argv[argc++] = "vmmap";
+	argv[argc++] = fopt;
+	if (first || last != VMMAP_ADDR_MAX) {
+		snprintf(range, sizeof(range), "--range=0x%llx-0x%llx", first,
+			 last);
+		argv[argc++] = range;
+	}
+	if (region) {
+		ropt = malloc(strlen(region) + sizeof("--region="));
+		if (!ropt)
+			return PyErr_NoMemory();
+		sprintf(ropt, "--region=%s", region);
+		argv[argc++] = ropt;
+	}
+	if (all)
+		argv[argc++] = "--all";
+	if (raw)
+		argv[argc++] = "--raw";
+	argv[argc] = NULL;
+	if (vmmap_parse_opts(self->ctx, argc, argv, &o)) {
+		raise_status(self, VMMAP_ERR_ARG);
+		vmmap_clear_error(self->ctx);
+	} else {
+		res = run_text(self, &o);
+	}
+	free(ropt);
+	return res;
+}
+
+static PyObject *Ctx_svg(CtxObject *self, PyObject *args, PyObject *kw)
+{
+	return run_picture(self, args, kw, "svg");
+}
+
+static PyObject *Ctx_html(CtxObject *self, PyObject *args, PyObject *kw)
+{
+	return run_picture(self, args, kw, "html");
+}
+
 static PyMethodDef Ctx_methods[] = {
 	{ "open_dump", (PyCFunction)Ctx_open_dump, METH_O,
 	  "open_dump(path): use a dump file as the memory source" },
@@ -1325,6 +1412,16 @@ static PyMethodDef Ctx_methods[] = {
 	{ "diff", (PyCFunction)Ctx_diff, METH_VARARGS,
 	  "diff(other) -> dict: the differences from another dump, a map "
 	  "saved with --format=json or a ptdump text, as --diff's JSON" },
+	{ "svg", (PyCFunction)(void (*)(void))Ctx_svg,
+	  METH_VARARGS | METH_KEYWORDS,
+	  "svg(first=0, last=2**64-1, *, region=None, all=False, raw=False) "
+	  "-> str: the map drawn, as vmmap-dump --format=svg (one box per "
+	  "region, the mapped ranges as bands)" },
+	{ "html", (PyCFunction)(void (*)(void))Ctx_html,
+	  METH_VARARGS | METH_KEYWORDS,
+	  "html(first=0, last=2**64-1, *, region=None, all=False, raw=False) "
+	  "-> str: the same picture in one offline HTML page with a detail "
+	  "panel, as vmmap-dump --format=html" },
 	{ "run", (PyCFunction)(void (*)(void))Ctx_run,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "run(argv, prog='vmmap') -> str: what vmmap-dump prints for these "
@@ -1379,7 +1476,8 @@ static PyObject *opt_str(const char *s)
 
 static PyObject *mod_parse_opts(PyObject *mod, PyObject *args)
 {
-	static const char *const fmts[] = { "table", "ptdump", "json" };
+	static const char *const fmts[] = { "table", "ptdump", "json", "svg",
+					    "html" };
 	struct vmmap_ctx *ctx;
 	struct vmmap_opts o;
 	struct cargv a;

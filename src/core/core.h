@@ -430,6 +430,9 @@ struct mem_record {
 };
 
 void mem_record_free(struct vmmap_ctx *ctx);
+/* Hint the source that these tables come next (vmmap_mem_ops.prefetch). */
+void mem_prefetch(struct vmmap_ctx *ctx, const vmmap_addr_t *paddr, size_t n,
+		  size_t len);
 
 /* Entry @index of a table read into memory, in the host's order. */
 static inline uint64_t mem_get_pte(const struct pgfmt *f, const uint8_t *t, unsigned index)

@@ -94,6 +94,13 @@ vmmap_status mem_read_phys(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 	return st;
 }
 
+void mem_prefetch(struct vmmap_ctx *ctx, const vmmap_addr_t *paddr, size_t n,
+		  size_t len)
+{
+	if (ctx->mem_ops && ctx->mem_ops->prefetch && n)
+		ctx->mem_ops->prefetch(ctx->mem_data, paddr, n, len);
+}
+
 bool mem_phys_end(const struct vmmap_ctx *ctx, vmmap_addr_t *end_ret)
 {
 	return ctx->mem_ops && ctx->mem_ops->phys_end &&

@@ -572,6 +572,28 @@ static bool entry_run(struct walker *w, int level, vmmap_addr_t va,
 	return true;
 }
 
+/* The last-level tables the entries [lo, hi] of this table point to, for
+ * the source to prepare while the walk goes through them in order. */
+static void prefetch_children(struct walker *w, int level, const uint8_t *data,
+			      unsigned first, unsigned count, unsigned lo,
+			      unsigned hi)
+{
+	vmmap_addr_t pa[512];
+	unsigned i, n = 0;
+
+	for (i = lo; i <= hi && n < 512; i++) {
+		struct pte pte = { 0 };
+
+		if (i < first || i - first >= count)
+			continue;
+		w->ctx->arch->decode(w->ctx, level,
+				     mem_get_pte(w->f, data, i - first), &pte);
+		if (pte.type == PTE_TABLE && !pte.count)
+			pa[n++] = pte.addr;
+	}
+	mem_prefetch(w->ctx, pa, n, pg_table_size(w->f, level + 1));
+}
+
 /* A table whose entries outside [first, first + count) do not exist (a
  * length field in the entry above): the missing ones are holes, and only
  * the rest is read. */
@@ -700,6 +722,8 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 		if (w->last < tlast)
 			hi = (w->last - base) >> f->lv[level].shift;
 	}
+	if (level + 2 == f->nlevels && w->ctx->mem_ops->prefetch)
+		prefetch_children(w, level, data, first, count, lo, hi);
 
 	b->n = 0;
 	b->spill = false;

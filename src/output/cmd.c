@@ -74,7 +74,10 @@ PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
 "through /proc/kcore (as root).\n"
 "\n"
 "  -f, --format=FMT     table (default), ptdump (the kernel's\n"
-"                       /sys/kernel/debug/page_tables format) or json\n"
+"                       /sys/kernel/debug/page_tables format), json, svg\n"
+"                       (the map drawn: a box per region, the mapped\n"
+"                       ranges in it) or html (the SVG in one offline page\n"
+"                       with a detail panel and an address search)\n"
 "  -l, --layout         print the layout parameters and regions only\n"
 "  -s, --stats          mapped bytes per region and per page size\n"
 "  -r, --region=ID      only this region (e.g. directmap, vmalloc, modules)\n"
@@ -198,10 +201,14 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 				o->format = VMMAP_FMT_PTDUMP;
 			else if (!strcmp(optarg, "json"))
 				o->format = VMMAP_FMT_JSON;
+			else if (!strcmp(optarg, "svg"))
+				o->format = VMMAP_FMT_SVG;
+			else if (!strcmp(optarg, "html"))
+				o->format = VMMAP_FMT_HTML;
 			else
 				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 					"unknown format '%s' (table, ptdump, "
-					"json)", optarg);
+					"json, svg, html)", optarg);
 			break;
 		case 'l':
 			o->layout = true;
@@ -357,6 +364,12 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 			"--check, --ptov and --diff print text or json, not "
 			"ptdump");
+	if (!st && (o->format == VMMAP_FMT_SVG || o->format == VMMAP_FMT_HTML) &&
+	    (o->layout || o->stats || o->have_vtop || o->checks || o->ptov ||
+	     o->diff))
+		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+			"--format=svg and html draw the map: not with --layout, "
+			"--stats, --vtop, --check, --ptov or --diff");
 	optind = saved_optind;
 	opterr = saved_opterr;
 	optarg = saved_optarg;
@@ -568,6 +581,8 @@ static vmmap_status run_in_space(struct vmmap_ctx *ctx,
 		return fmt_ptov(ctx, o, out);
 	if (o->diff)
 		return fmt_diff(ctx, o, out);
+	if (o->format == VMMAP_FMT_SVG || o->format == VMMAP_FMT_HTML)
+		return fmt_picture(ctx, o, out);
 	return fmt_map(ctx, o, out);
 }
 

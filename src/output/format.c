@@ -17,7 +17,7 @@
 
 /* A write to @out failed (stdio sets the error, errno says why): stop the
  * walk there, rather than walk on into a full disk or a closed pipe. */
-static vmmap_status out_status(struct vmmap_ctx *ctx, FILE *out)
+vmmap_status out_status(struct vmmap_ctx *ctx, FILE *out)
 {
 	int e = errno;
 
@@ -57,8 +57,8 @@ void fmt_hsize(uint64_t bytes, char *buf, size_t size)
 	snprintf(buf, size, "~%.1f%c", v, units[u]);
 }
 
-static void flags_str(const struct vmmap_ctx *ctx, const struct vmmap_range *r,
-		      char *buf, size_t size)
+void flags_str(const struct vmmap_ctx *ctx, const struct vmmap_range *r,
+	       char *buf, size_t size)
 {
 	const char *names[32];
 	size_t n = vmmap_flag_names(ctx, r, names, ARRAY_SIZE(names)), i;
@@ -93,7 +93,7 @@ static const char *level_name(const struct vmmap_ctx *ctx, int level)
 }
 
 /* What a range is, in words, when it is not a mapping. */
-static void unmapped_str(const struct vmmap_range *r, char *buf, size_t size)
+void unmapped_str(const struct vmmap_range *r, char *buf, size_t size)
 {
 	switch (r->kind) {
 	case VMMAP_RANGE_UNREADABLE:
@@ -169,6 +169,17 @@ static vmmap_status selected_span(struct vmmap_ctx *ctx,
 				"region '%s' is outside the range", o->region);
 	}
 	return VMMAP_OK;
+}
+
+vmmap_status fmt_span(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+		      vmmap_addr_t *first_ret, vmmap_addr_t *last_ret)
+{
+	struct span s;
+	vmmap_status st = selected_span(ctx, o, &s);
+
+	*first_ret = s.first;
+	*last_ret = s.last;
+	return st;
 }
 
 /* ---- table ---- */
@@ -671,6 +682,9 @@ vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		fprintf(out, "\n  ]\n}\n");
 		return st ? st : out_status(ctx, out);
 	}
+	case VMMAP_FMT_SVG:	/* vmmap_run() draws these (picture.c) */
+	case VMMAP_FMT_HTML:
+		break;
 	}
 	return vmmap_set_error(ctx, VMMAP_ERR_ARG, "unknown format");
 }

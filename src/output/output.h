@@ -1,11 +1,16 @@
 /*
  * output/output.h - the output room: the formats every front end prints
- * (format.c) and the options they share (cmd.c).  Not installed.
+ * (format.c), the picture (picture.c) and the options they share (cmd.c).
+ * Not installed.
  */
 #ifndef VMMAP_OUTPUT_H
 #define VMMAP_OUTPUT_H
 
 #include "kernel/kernel.h"
+
+/* The addresses --region and --range select, all of them by default. */
+vmmap_status fmt_span(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+		      vmmap_addr_t *first_ret, vmmap_addr_t *last_ret);
 
 vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		     FILE *out);
@@ -93,7 +98,17 @@ uint64_t rep_copy_span(const struct vmmap_ctx *ctx,
 
 /* Size as the kernel's ptdump prints it: "    4K", "  512G". */
 void fmt_size(uint64_t bytes, char *buf, size_t size);
-/* Size for people: "4K", "1.5G", "~127.5T". */
+/* format.c's helpers that picture.c shares: sizes for people as --layout
+ * prints them ("2M", "~12.8P"), a range's flags without "present", what an
+ * unmapped range is in words, and the status of a failed write to @out. */
 void fmt_hsize(uint64_t bytes, char *buf, size_t size);
+void flags_str(const struct vmmap_ctx *ctx, const struct vmmap_range *r,
+	       char *buf, size_t size);
+void unmapped_str(const struct vmmap_range *r, char *buf, size_t size);
+vmmap_status out_status(struct vmmap_ctx *ctx, FILE *out);
+
+/* picture.c: --format=svg and html, the map drawn. */
+vmmap_status fmt_picture(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+			 FILE *out);
 
 #endif /* VMMAP_OUTPUT_H */

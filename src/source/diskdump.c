@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -470,8 +471,34 @@ struct cache_slot {
 	uint8_t *data;
 };
 
+/*
+ * Decompression on a second core: when the walk says which tables come
+ * next (the children of a table, vmmap_mem_ops.prefetch), a worker thread
+ * inflates them from the last backwards while the walk takes them from
+ * the first, inflating itself what the worker has not reached: the two
+ * meet in the middle.  The worker has a context of its own (quiet: a page
+ * it cannot read is left for the walk, whose read says why).
+ */
+#define PF_MAX 512
+
+enum pf_state { PF_FREE, PF_NEW, PF_BUSY, PF_READY, PF_TAKEN, PF_FAILED };
+
+struct prefetch {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool running, stop;
+	struct vmmap_ctx *ctx;		/* the worker's */
+	unsigned n, cursor;
+	uint64_t pfn[PF_MAX];
+	enum pf_state state[PF_MAX];
+	uint8_t *buf;			/* PF_MAX blocks */
+	uint8_t *cbuf;			/* the worker's compressed data */
+};
+
 struct diskdump {
 	struct src src;
+	struct prefetch *pf;
 	bool be;
 	unsigned ptr_bits;
 	uint32_t header_version;
@@ -493,12 +520,15 @@ struct diskdump {
 	uint8_t *cbuf;		/* compressed data of one block */
 };
 
+static void pf_stop(struct diskdump *dd);
+
 static void dd_free(struct diskdump *dd)
 {
 	size_t i;
 
 	if (!dd)
 		return;
+	pf_stop(dd);
 	src_free(&dd->src);
 	free(dd->bitmap2);
 	free(dd->rank);
@@ -996,6 +1026,161 @@ static vmmap_status dd_nodata(struct vmmap_ctx *ctx, const struct diskdump *dd,
 			       "(not RAM)", paddr);
 }
 
+/* The worker's inflating of one page into @out: false if it cannot. */
+static bool pf_inflate(struct diskdump *dd, struct prefetch *pf, uint64_t pfn,
+		       uint8_t *out)
+{
+	struct page_desc d;
+
+	if (dd_desc(pf->ctx, dd, pfn, &d) ||
+	    !(d.flags & DUMP_DH_COMPRESSED) || (d.flags & (d.flags - 1)) ||
+	    (d.flags & ~(uint32_t)DUMP_DH_COMPRESSED) ||
+	    src_read(pf->ctx, &dd->src, pf->cbuf, d.size, d.offset, "page"))
+		return false;
+	return decompress(d.flags, pf->cbuf, d.size, out, dd->block_size) ==
+	       dd->block_size;
+}
+
+static void *pf_worker(void *arg)
+{
+	struct diskdump *dd = arg;
+	struct prefetch *pf = dd->pf;
+
+	pthread_mutex_lock(&pf->mu);
+	for (;;) {
+		unsigned j = pf->n;
+		bool ok;
+
+		/* the last page not started: the walk comes from the first */
+		while (j > pf->cursor && pf->state[j - 1] != PF_NEW)
+			j--;
+		if (pf->stop)
+			break;
+		if (j == pf->cursor) {
+			pthread_cond_wait(&pf->cv, &pf->mu);
+			continue;
+		}
+		j--;
+		pf->state[j] = PF_BUSY;
+		pthread_mutex_unlock(&pf->mu);
+		ok = pf_inflate(dd, pf, pf->pfn[j], pf->buf +
+				(size_t)j * dd->block_size);
+		vmmap_clear_error(pf->ctx);
+		pthread_mutex_lock(&pf->mu);
+		pf->state[j] = ok ? PF_READY : PF_FAILED;
+		pthread_cond_broadcast(&pf->cv);
+	}
+	pthread_mutex_unlock(&pf->mu);
+	return NULL;
+}
+
+static void pf_stop(struct diskdump *dd)
+{
+	struct prefetch *pf = dd->pf;
+
+	if (!pf)
+		return;
+	if (pf->running) {
+		pthread_mutex_lock(&pf->mu);
+		pf->stop = true;
+		pthread_cond_broadcast(&pf->cv);
+		pthread_mutex_unlock(&pf->mu);
+		pthread_join(pf->thread, NULL);
+	}
+	pthread_mutex_destroy(&pf->mu);
+	pthread_cond_destroy(&pf->cv);
+	vmmap_free(pf->ctx);
+	free(pf->buf);
+	free(pf->cbuf);
+	free(pf);
+	dd->pf = NULL;
+}
+
+/* The walk's next tables: a new batch for the worker (once the page it is
+ * inflating is done: the buffers are reused). */
+static void dd_prefetch(void *data, const vmmap_addr_t *paddr, size_t n,
+			size_t len)
+{
+	struct diskdump *dd = data;
+	struct prefetch *pf = dd->pf;
+	size_t i;
+
+	if (len != dd->block_size || n < 2)
+		return;
+	if (!pf) {
+		pf = calloc(1, sizeof(*pf));
+		if (!pf)
+			return;
+		pf->buf = malloc((size_t)PF_MAX * dd->block_size);
+		pf->cbuf = malloc(dd->block_size);
+		pf->ctx = vmmap_new();
+		if (!pf->buf || !pf->cbuf || !pf->ctx) {
+			vmmap_free(pf->ctx);
+			free(pf->buf);
+			free(pf->cbuf);
+			free(pf);
+			return;
+		}
+		pf->ctx->quiet = 1;
+		pthread_mutex_init(&pf->mu, NULL);
+		pthread_cond_init(&pf->cv, NULL);
+		dd->pf = pf;
+		if (pthread_create(&pf->thread, NULL, pf_worker, dd)) {
+			pf_stop(dd);
+			return;
+		}
+		pf->running = true;
+	}
+	pthread_mutex_lock(&pf->mu);
+	for (;;) {
+		for (i = pf->cursor; i < pf->n && pf->state[i] != PF_BUSY; i++)
+			;
+		if (i == pf->n)
+			break;
+		pthread_cond_wait(&pf->cv, &pf->mu);
+	}
+	pf->n = 0;
+	pf->cursor = 0;
+	for (i = 0; i < n && pf->n < PF_MAX; i++) {
+		uint64_t pfn = paddr[i] >> dd->block_shift;
+
+		if ((paddr[i] & (dd->block_size - 1)) || !pfn_dumped(dd, pfn))
+			continue;
+		pf->pfn[pf->n] = pfn;
+		pf->state[pf->n++] = PF_NEW;
+	}
+	pthread_cond_broadcast(&pf->cv);
+	pthread_mutex_unlock(&pf->mu);
+}
+
+/* @pfn from the batch, inflated by the worker, into @out; false: not
+ * there (or left for the caller, who inflates it itself). */
+static bool pf_take(struct diskdump *dd, uint64_t pfn, uint8_t *out)
+{
+	struct prefetch *pf = dd->pf;
+	unsigned j;
+	bool got = false;
+
+	pthread_mutex_lock(&pf->mu);
+	for (j = pf->cursor; j < pf->n && pf->pfn[j] != pfn; j++)
+		;
+	if (j == pf->n) {
+		pthread_mutex_unlock(&pf->mu);
+		return false;
+	}
+	pf->cursor = j + 1;	/* the walk reads them in order */
+	while (pf->state[j] == PF_BUSY)
+		pthread_cond_wait(&pf->cv, &pf->mu);
+	if (pf->state[j] == PF_READY) {
+		memcpy(out, pf->buf + (size_t)j * dd->block_size,
+		       dd->block_size);
+		got = true;
+	}
+	pf->state[j] = PF_TAKEN;
+	pthread_mutex_unlock(&pf->mu);
+	return got;
+}
+
 static vmmap_status dd_block(struct vmmap_ctx *ctx, struct diskdump *dd,
 			     uint64_t pfn, const uint8_t **data_ret)
 {
@@ -1017,15 +1202,22 @@ static vmmap_status dd_block(struct vmmap_ctx *ctx, struct diskdump *dd,
 		if (!c->valid || c->age < slot->age)
 			slot = c;
 	}
-	st = dd_desc(ctx, dd, pfn, &d);
-	if (st)
-		return st;
 	slot->valid = false;
 	if (!slot->data) {
 		slot->data = malloc(dd->block_size);
 		if (!slot->data)
 			return set_nomem(ctx);
 	}
+	if (dd->pf && pf_take(dd, pfn, slot->data)) {
+		slot->valid = true;
+		slot->pfn = pfn;
+		slot->age = ++dd->clock;
+		*data_ret = slot->data;
+		return VMMAP_OK;
+	}
+	st = dd_desc(ctx, dd, pfn, &d);
+	if (st)
+		return st;
 	/* One compression or none: the page descriptor's flags hold only
 	 * makedumpfile's DUMP_DH_COMPRESSED_* bits. */
 	if ((d.flags & ~(uint32_t)DUMP_DH_COMPRESSED) ||
@@ -1134,6 +1326,7 @@ static const struct vmmap_mem_ops diskdump_ops = {
 	.read_phys = dd_read_phys,
 	.release = dd_release,
 	.phys_end = dd_phys_end,
+	.prefetch = dd_prefetch,
 };
 
 static void dd_hints(const struct diskdump *dd, struct source_hints *h)
