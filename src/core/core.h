@@ -309,6 +309,10 @@ struct vmmap_ctx {
 	/* The physical memory read from the source since recording began
 	 * (vmmap_record_reads()), for an extract; NULL: not recording. */
 	struct mem_record *record;
+	/* Reads of data (not tables) are not noted while this is set: a
+	 * search whose misses an extract need not hold (the BTF header's,
+	 * which finds the same blob in an extract without them). */
+	unsigned record_paused;
 
 	/* The dump's kallsyms decoded (kallsyms_table()), or why not. */
 	struct ksym_table *ksyms;

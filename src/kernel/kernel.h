@@ -62,6 +62,9 @@ vmmap_status kt_members(struct vmmap_ctx *ctx, const char *const *fields,
 /* ---- reading kernel memory (kread.c) --------------------------------- */
 
 unsigned kr_ptr_size(const struct vmmap_ctx *ctx);
+/* Is @addr in a region of the kernel's layout with this @id; its end. */
+bool kr_region_last(const struct vmmap_ctx *ctx, vmmap_addr_t addr,
+		    const char *id, vmmap_addr_t *last_ret);
 /* The kernel's PAGE_SIZE: what its last-level entries map. */
 uint64_t kr_page_size(const struct vmmap_ctx *ctx);
 vmmap_status kr_read(struct vmmap_ctx *ctx, vmmap_addr_t addr, void *buf,
@@ -196,6 +199,14 @@ struct kern {
 	char *vma_names;
 	vmmap_addr_t sel_mm;		/* the space entered */
 	char *sel_names;		/* its regions' names */
+	struct kspan *img;		/* the kernel image's physical pages */
+	size_t nimg;
+	bool img_done;
+	uint64_t zero_va, zero_pa;	/* empty_zero_page, 0: not known */
+};
+
+struct kspan {
+	uint64_t first, last;
 };
 
 struct kern *kern_of(struct vmmap_ctx *ctx);
@@ -239,6 +250,12 @@ const struct vmmap_object *kobject_at(struct vmmap_ctx *ctx, vmmap_addr_t a,
 /* mm.c */
 vmmap_status kmm_vmas(struct vmmap_ctx *ctx, vmmap_addr_t mm,
 		      const struct vmmap_vma **ret, size_t *n_ret);
+/* Does physical [first, last] hold pages the kernel image's mapping maps
+ * (known once a user space was selected)? */
+bool kmm_kernel_image_phys(struct vmmap_ctx *ctx, uint64_t first,
+			   uint64_t last);
+/* Is physical [first, last] in the kernel's shared zero page? */
+bool kmm_zero_page(struct vmmap_ctx *ctx, uint64_t first, uint64_t last);
 
 /* Free the kernel room's data (the context's kern_free). */
 void kern_free(struct vmmap_ctx *ctx);

@@ -23,6 +23,21 @@ uint64_t kr_page_size(const struct vmmap_ctx *ctx)
 	return f->nlevels ? (uint64_t)1 << f->lv[f->nlevels - 1].shift : 4096;
 }
 
+bool kr_region_last(const struct vmmap_ctx *ctx, vmmap_addr_t addr,
+		    const char *id, vmmap_addr_t *last_ret)
+{
+	const struct vmmap_region *r = ctx->kspace ? ctx->kspace->regions
+						   : ctx->regions;
+	size_t i, n = ctx->kspace ? ctx->kspace->nregions : ctx->nregions;
+
+	for (i = 0; i < n; i++)
+		if (addr >= r[i].start && addr <= r[i].last) {
+			*last_ret = r[i].last;
+			return !strcmp(r[i].id, id);
+		}
+	return false;
+}
+
 vmmap_status kr_read(struct vmmap_ctx *ctx, vmmap_addr_t addr, void *buf,
 		     size_t len)
 {
@@ -142,6 +157,7 @@ void kern_free(struct vmmap_ctx *ctx)
 	free(k->vmas);
 	free(k->vma_names);
 	free(k->sel_names);
+	free(k->img);
 	free(k);
 	ctx->kern = NULL;
 }

@@ -597,6 +597,144 @@ static vmmap_status space_regions(struct vmmap_ctx *ctx, struct kern *k,
 	return VMMAP_OK;
 }
 
+/* ---- the kernel image's physical pages ---- */
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct kspan *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Freed parts inside the sections: x86's unused part of .bss..decrypted
+ * (arch/x86/kernel/vmlinux.lds.S BSS_DECRYPTED, v5.0+; freed by
+ * mem_encrypt_free_decrypted_mem(), up to 2 MiB of the bss). */
+static vmmap_status cut_freed(struct vmmap_ctx *ctx, struct kern *k)
+{
+	uint64_t a, b, pa, pb;
+	size_t i;
+
+	if (!ks_addr(ctx, "__start_bss_decrypted_unused", &a) ||
+	    !ks_addr(ctx, "__end_bss_decrypted", &b) || b <= a ||
+	    kernel_vtop_pa(ctx, a, &pa) || kernel_vtop_pa(ctx, b - 1, &pb)) {
+		vmmap_clear_error(ctx);
+		return VMMAP_OK;
+	}
+	for (i = 0; i < k->nimg; i++) {
+		struct kspan *x = &k->img[i];
+
+		if (pa <= x->first || pb >= x->last || pa > x->last ||
+		    pb < x->first) {
+			/* at an end, or not inside: trim */
+			if (pa <= x->first && pb >= x->first)
+				x->first = pb + 1 <= x->last ? pb + 1 : x->last;
+			else if (pa <= x->last && pb >= x->last)
+				x->last = pa - 1 >= x->first ? pa - 1 : x->first;
+			continue;
+		}
+		/* in the middle: split */
+		{
+			struct kspan *nv = realloc(k->img, (k->nimg + 1) *
+						   sizeof(*nv));
+
+			if (!nv)
+				return set_nomem(ctx);
+			k->img = nv;
+			x = &k->img[i];
+			memmove(x + 2, x + 1, (k->nimg - i - 1) * sizeof(*x));
+			x[1].first = pb + 1;
+			x[1].last = x->last;
+			x->last = pa - 1;
+			k->nimg++;
+			i++;
+		}
+	}
+	return VMMAP_OK;
+}
+
+/*
+ * The kernel image's pages that stay the kernel's after boot: its text,
+ * read-only data, data and bss (include/asm-generic/sections.h, v5.10 to
+ * v7.2), each linear in physical memory.  Not its init sections nor the
+ * padding between sections: those are freed to the page allocator
+ * (free_initmem(); x86's mark_rodata_ro() frees the gaps) and may be
+ * anyone's, a process's too.  The sections whose symbols the dump does
+ * not name (kallsyms without data symbols: the text only) are left out.
+ */
+static vmmap_status image_spans(struct vmmap_ctx *ctx, struct kern *k)
+{
+	static const char *const sec[][3] = {
+		{ "_text", "_stext", "_etext" },
+		{ "__start_rodata", NULL, "__end_rodata" },
+		{ "_sdata", NULL, "_edata" },
+		{ "__bss_start", NULL, "__bss_stop" },
+	};
+	struct kspan *v;
+	size_t i, n = 0;
+
+	if (k->img_done)
+		return VMMAP_OK;
+	v = calloc(ARRAY_SIZE(sec), sizeof(*v));
+	if (!v)
+		return set_nomem(ctx);
+	for (i = 0; i < ARRAY_SIZE(sec); i++) {
+		uint64_t a, b, pa, pb;
+
+		if ((!ks_addr(ctx, sec[i][0], &a) &&
+		     !(sec[i][1] && ks_addr(ctx, sec[i][1], &a))) ||
+		    !ks_addr(ctx, sec[i][2], &b) || b <= a ||
+		    kernel_vtop_pa(ctx, a, &pa) ||
+		    kernel_vtop_pa(ctx, b - 1, &pb) || pb < pa) {
+			vmmap_clear_error(ctx);
+			continue;
+		}
+		v[n].first = pa;
+		v[n].last = pb;
+		n++;
+	}
+	qsort(v, n, sizeof(*v), span_cmp);
+	k->img = v;
+	k->nimg = n;
+	k->img_done = true;
+	/* the zero page user mode reads anonymous memory through before it
+	 * writes it (mm/memory.c do_anonymous_page(), my_zero_pfn()): the
+	 * image's empty_zero_page on x86 and arm64 */
+	if (!ks_addr(ctx, "empty_zero_page", &k->zero_va) ||
+	    kernel_vtop_pa(ctx, k->zero_va, &k->zero_pa))
+		k->zero_va = 0;
+	vmmap_clear_error(ctx);
+	return cut_freed(ctx, k);
+}
+
+bool kmm_zero_page(struct vmmap_ctx *ctx, uint64_t first, uint64_t last)
+{
+	struct kern *k = ctx->kern;
+	uint64_t size = kr_page_size(ctx);
+
+	return k && k->zero_va && first >= k->zero_pa &&
+	       last <= k->zero_pa + (size - 1);
+}
+
+bool kmm_kernel_image_phys(struct vmmap_ctx *ctx, uint64_t first,
+			   uint64_t last)
+{
+	struct kern *k = ctx->kern;
+	size_t lo = 0, hi;
+
+	if (!k || !k->img_done)
+		return false;
+	hi = k->nimg;
+	while (lo < hi) {	/* the first span ending at or after first */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (k->img[mid].last < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < k->nimg && k->img[lo].first <= last;
+}
+
 static vmmap_status select_mm(struct vmmap_ctx *ctx, vmmap_addr_t mm)
 {
 	const struct vmmap_arch *arch = ctx->arch;
@@ -651,6 +789,7 @@ static vmmap_status select_mm(struct vmmap_ctx *ctx, vmmap_addr_t mm)
 		last = u->last;
 	}
 	if ((st = kmm_vmas(ctx, mm, &v, &n)) ||
+	    (st = image_spans(ctx, k)) ||
 	    (st = space_regions(ctx, k, v, n, last, &regs, &nr)))
 		return st;
 	st = space_enter(ctx, &f, regs, nr, last);

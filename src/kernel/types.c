@@ -168,7 +168,11 @@ static vmmap_status scan_image(struct vmmap_ctx *ctx, struct types *t,
 	for (a = from; a < to; a += SCAN_CHUNK) {
 		size_t i;
 
+		/* what the search reads is not noted for an extract: only
+		 * the blob it finds (read_blob()) */
+		ctx->record_paused++;
 		read_or_zero(ctx, a, buf, SCAN_CHUNK + 32);
+		ctx->record_paused--;
 		for (i = 0; i < SCAN_CHUNK; i++) {
 			uint8_t *p = memchr(buf + i, be ? BTF_MAGIC_LE1
 					    : BTF_MAGIC_LE0, SCAN_CHUNK - i);
@@ -209,9 +213,12 @@ static vmmap_status btf_from_dump(struct vmmap_ctx *ctx, struct types *t)
 		return vmmap_set_error(ctx, VMMAP_ERR_NOINFO, "no __start_BTF "
 				       "and no _stext to search the image "
 				       "from");
+	/* to the image's end: _end, else the layout's kernel region */
 	end = stext + BTF_SCAN_MAX;
 	if (ks_addr(ctx, "_end", &b) && b > stext && b < end)
 		end = b;
+	else if (kr_region_last(ctx, stext, "kernel", &b) && b < end)
+		end = b + 1;
 	return scan_image(ctx, t, stext, end);
 }
 

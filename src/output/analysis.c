@@ -428,27 +428,6 @@ static const struct vmmap_vma *vma_at(const struct vmmap_vma *v, size_t n,
 	return lo < n && v[lo].start <= a ? &v[lo] : NULL;
 }
 
-/* The kernel image's physical pages [lo, hi]: what its symbols at both
- * ends translate to (the image is mapped linearly). */
-static bool image_phys(struct vmmap_ctx *ctx, uint64_t *lo, uint64_t *hi)
-{
-	static const char *const first[] = { "_text", "_stext" };
-	static const char *const end[] = { "_end", "__bss_stop", "_etext" };
-	uint64_t a = 0, b = 0;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(first) && !ks_addr(ctx, first[i], &a); i++)
-		;
-	for (i = 0; i < ARRAY_SIZE(end) && !ks_addr(ctx, end[i], &b); i++)
-		;
-	if (!a || b <= a || kernel_vtop_pa(ctx, a, lo) ||
-	    kernel_vtop_pa(ctx, b - 1, hi)) {
-		vmmap_clear_error(ctx);
-		return false;
-	}
-	return *hi > *lo;
-}
-
 /* A special mapping of the kernel's own pages for user mode: "[vdso]",
  * "[vvar]", arm's "[sigpage]"... (fs/proc/task_mmu.c prints the
  * vm_special_mapping's name); not [heap], [stack] or [anon:]. */
@@ -464,8 +443,6 @@ static void check_user_space(struct findings *f, const struct maplist *l,
 {
 	struct vmmap_ctx *ctx = f->ctx;
 	vmmap_addr_t last = space_last(ctx);
-	uint64_t ilo = 0, ihi = 0;
-	bool image = image_phys(ctx, &ilo, &ihi);
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
@@ -498,10 +475,12 @@ static void check_user_space(struct findings *f, const struct maplist *l,
 		if (!user_part)
 			finding(f, VMMAP_CHECK_USER, r, NULL, 0, 0,
 				"kernel address user mode may reach");
-		else if (image && pf <= ihi && pl >= ilo)
+		else if (kmm_kernel_image_phys(ctx, pf, pl))
 			finding_why(f, VMMAP_CHECK_USER, r, NULL, 0, 0,
 				"user mapping of the kernel image's memory",
-				special_mapping(vma)
+				kmm_zero_page(ctx, pf, pl)
+				? "the shared zero page, read-only"
+				: special_mapping(vma)
 				? "the kernel's special mapping for user mode"
 				: NULL);
 	}

@@ -354,11 +354,15 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 			"--pid, --mm and --all-tasks select a user address "
 			"space: for its map, --check, --stats, --vtop");
-	if (!st && o->format == VMMAP_FMT_PTDUMP &&
-	    (o->objects || o->objects_list || o->modules || o->tasks))
+	if (!st && o->format != VMMAP_FMT_TABLE &&
+	    o->format != VMMAP_FMT_JSON &&
+	    (o->objects || o->objects_list || o->modules || o->tasks ||
+	     o->have_pid || o->mm || o->all_tasks) &&
+	    !(o->format == VMMAP_FMT_PTDUMP && (o->have_pid || o->mm)))
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
-			"--objects, --modules and --tasks print text or json, "
-			"not ptdump");
+			"--objects, --modules, --tasks, --pid, --mm and "
+			"--all-tasks print text or json (--pid and --mm also "
+			"ptdump)");
 	if (!st && o->format == VMMAP_FMT_PTDUMP &&
 	    (o->checks || o->ptov || o->diff))
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,

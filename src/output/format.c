@@ -182,6 +182,55 @@ vmmap_status fmt_span(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 	return st;
 }
 
+/* ---- the objects (--objects) ---- */
+
+/* The notes of the objects that could not be read, as warnings. */
+void objects_notes_as_warnings(struct vmmap_ctx *ctx)
+{
+	size_t i, n = vmmap_object_note_count(ctx);
+	struct kern *k = ctx->kern;
+
+	if (!k || k->notes_warned)
+		return;
+	for (i = 0; i < n; i++)
+		add_warning(ctx, "objects: %s", vmmap_object_note(ctx, i));
+	k->notes_warned = true;
+}
+
+/*
+ * Cut @r where the object labelling it changes and hand each piece to
+ * @fn with its object (NULL: none).  A mapped range's physical address
+ * moves along with the piece (unless every page maps one page).
+ */
+vmmap_status objects_split(struct vmmap_ctx *ctx, const struct vmmap_range *r,
+			   vmmap_status (*fn)(void *arg,
+					      const struct vmmap_range *r,
+					      const struct vmmap_object *obj),
+			   void *arg)
+{
+	struct vmmap_range piece = *r;
+	vmmap_status st = VMMAP_OK;
+
+	if (r->kind == VMMAP_RANGE_REPLICA)
+		return fn(arg, r, NULL);
+	while (!st) {
+		vmmap_addr_t seg_last;
+		const struct vmmap_object *obj =
+			kobject_at(ctx, piece.start, &seg_last);
+		struct vmmap_range one = piece;
+
+		if (seg_last < one.last)
+			one.last = seg_last;
+		st = fn(arg, &one, obj);
+		if (one.last == piece.last)
+			break;
+		if (piece.kind == VMMAP_RANGE_MAPPED && !piece.alias)
+			piece.phys += one.last + 1 - piece.start;
+		piece.start = one.last + 1;
+	}
+	return st;
+}
+
 /* ---- table ---- */
 
 struct table_state {
