@@ -171,8 +171,13 @@ vmmap_status vmmap_set_value(struct vmmap_ctx *ctx, const char *name,
 /** A CPU register of a live target ("cr3", "cr4", "ttbr1_el1", "tcr_el1"). */
 vmmap_status vmmap_set_reg(struct vmmap_ctx *ctx, const char *name,
 			   uint64_t value);
-/** Read symbols from a vmlinux (ELF .symtab) or a System.map text file. */
+/** Read symbols from a vmlinux (ELF .symtab) or a System.map text file.
+ * A vmlinux's types (BTF or DWARF) also serve kernels whose dump has no
+ * BTF (see vmmap_objects()). */
 vmmap_status vmmap_load_symbols(struct vmmap_ctx *ctx, const char *path);
+/** Only the types of a vmlinux (its BTF, else its DWARF), for kernels
+ * whose dump has no BTF; its symbols are not read. */
+vmmap_status vmmap_load_types(struct vmmap_ctx *ctx, const char *path);
 
 /**
  * The VMCOREINFO keys the library may use, NULL-terminated: for front ends

@@ -126,3 +126,28 @@ vmmap_status vmmap_load_symbols(struct vmmap_ctx *ctx, const char *path)
 	fclose(f);
 	return st;
 }
+
+__attribute__((visibility("default")))
+vmmap_status vmmap_load_types(struct vmmap_ctx *ctx, const char *path)
+{
+	unsigned char magic[4];
+	vmmap_status st;
+	char *p;
+	int fd;
+
+	st = file_open_regular(ctx, path, "a vmlinux", &fd, NULL);
+	if (st)
+		return st;
+	if (pread(fd, magic, 4, 0) != 4 || memcmp(magic, ELFMAG, SELFMAG)) {
+		close(fd);
+		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT, "%s: not an ELF "
+				       "file (a vmlinux)", path);
+	}
+	close(fd);
+	p = strdup(path);
+	if (!p)
+		return set_nomem(ctx);
+	free(ctx->vmlinux);
+	ctx->vmlinux = p;
+	return VMMAP_OK;
+}
