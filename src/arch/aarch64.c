@@ -1267,6 +1267,17 @@ static vmmap_status init_aarch64(struct vmmap_ctx *ctx)
 	 * entry, and one with the first */
 	ctx->ptdump.first_extra = 1;
 	ctx->ptdump.per_entry = 2;
+	/* ptdump_walk() of v5.10 leaves pg_state.level 0 (the v6.1 one sets
+	 * -1): the first line runs from 0 at level 0, the first marker
+	 * unprinted.  Taken for v5.6 (the generic ptdump walker) to v5.10,
+	 * the versions the corpus shows it for; where in v5.11-v6.1 it
+	 * changed is not known here. */
+	{
+		uint32_t kver = kernel_version(ctx);
+
+		ctx->ptdump.zero_start = kver >= KVER(5, 6, 0) &&
+					 kver < KVER(5, 11, 0);
+	}
 	if (st)
 		return st;
 	check_mair(ctx, l);

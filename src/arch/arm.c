@@ -297,6 +297,7 @@ static void ptdump_prot_arm(const struct vmmap_ctx *ctx,
 	static const char *const sect_ap[8] = {
 		[1] = "    RW", [2] = "USR ro", [3] = "USR RW", [5] = "    ro",
 	};
+	/* get_domain_name(): short descriptors only */
 	static const char *const dom[] = { "KERNEL ", "USER   ", "IO     ",
 					   "VECTORS" };
 	const struct arm_layout *l = ctx->archdata;
@@ -311,24 +312,38 @@ static void ptdump_prot_arm(const struct vmmap_ctx *ctx,
 	buf[0] = 0;
 	if (!pr)
 		return;
+	/* pg_level[].name: "PTE"; the pmd level is "PMD" with LPAE's
+	 * three levels, "PGD" with two (CONFIG_PGTABLE_LEVELS) */
+	n = (size_t)snprintf(buf, size, "%s", page ? "PTE"
+					     : l->lpae ? "PMD" : "PGD");
+	if (!l->lpae && n < size)
+		n += (size_t)snprintf(buf + n, size - n, " %s",
+				      d < 4 ? dom[d] : "unknown");
+	/* then dump_prot(): " %s" of each bit's set or clear word */
+	if (n >= size)
+		return;
 	if (page)
-		n = (size_t)snprintf(buf, size, "%s %s",
-				     pr & P_USER ? "USR" : "   ",
-				     pr & P_RO ? "ro" : "RW");
+		n += (size_t)snprintf(buf + n, size - n, " %s %s",
+				      pr & P_USER ? "USR" : "   ",
+				      pr & P_RO ? "ro" : "RW");
 	else if (l->lpae)
-		n = (size_t)snprintf(buf, size, "%s%s", pr & P_USER ? "USR " : "",
-				     pr & P_RO ? "ro" : "RW");
-	else
-		n = (size_t)snprintf(buf, size, "%s", sect_ap[ap] ? sect_ap[ap]
-								  : "");
+		n += (size_t)snprintf(buf + n, size - n, "%s %s",
+				      pr & P_USER ? " USR" : "",
+				      pr & P_RO ? "ro" : "RW");
+	else if (sect_ap[ap])
+		n += (size_t)snprintf(buf + n, size - n, " %s", sect_ap[ap]);
 	if (n < size)
-		n += (size_t)snprintf(buf + n, size - n, "%s%s %s",
-				      n ? " " : "", pr & P_XN ? "NX" : "x ",
+		n += (size_t)snprintf(buf + n, size - n, " %s %s",
+				      pr & P_XN ? "NX" : "x ",
 				      pr & P_SHD ? "SHD" : "   ");
 	if (page && m && n < size)
 		n += (size_t)snprintf(buf + n, size - n, " %s", m);
-	if (!l->lpae && n < size)
-		snprintf(buf + n, size - n, " %s", d < 4 ? dom[d] : "unknown");
+	/* LPAE's L_PTE_MT_DEV_WC and _DEV_CACHED are the same AttrIndx as
+	 * BUFFERABLE and WRITEBACK (pgtable-3level.h): both names match */
+	if (page && l->lpae && n < size && (pr >> P_MT_SHIFT & 7) == 1)
+		n += (size_t)snprintf(buf + n, size - n, " DEV/WC");
+	if (page && l->lpae && n < size && (pr >> P_MT_SHIFT & 7) == 3)
+		snprintf(buf + n, size - n, " DEV/CACHED");
 }
 
 /* ---- the layout ---- */
@@ -658,15 +673,24 @@ static vmmap_status add_regions(struct vmmap_ctx *ctx,
 	return regions_finish(ctx);
 }
 
-/* The markers of arch/arm/mm/dump.c (v6.1), without CONFIG_KASAN. */
+/* The markers of arch/arm/mm/dump.c, without CONFIG_KASAN.  At
+ * 0xff800000: "vmalloc() End" (VMALLOC_END) in v5.10, "FDT Area"
+ * (FDT_FIXED_BASE, the device tree's fixed mapping) in v6.1 to v7.2; the
+ * two sources the corpus was built from bound the change, taken at v5.11;
+ * a kernel that does not say its version gets the newer name. */
 static vmmap_status add_markers(struct vmmap_ctx *ctx,
 				const struct arm_layout *l)
 {
-	const struct marker mk[] = {
+	uint32_t kver = kernel_version(ctx);
+	const struct {
+		vmmap_addr_t addr;
+		const char *name;
+	} mk[] = {
 		{ l->modules, "Modules" },
 		{ l->page_offset, "Kernel Mapping" },
 		{ l->vmalloc_start, "vmalloc() Area" },
-		{ VMALLOC_END_ARM, "vmalloc() End" },
+		{ VMALLOC_END_ARM, kver && kver < KVER(5, 11, 0)
+				   ? "vmalloc() End" : "FDT Area" },
 		{ FIXADDR_START, "Fixmap Area" },
 		{ VECTORS_BASE, "Vectors" },
 		{ VECTORS_BASE + 0x2000, "Vectors End" },
@@ -679,6 +703,10 @@ static vmmap_status add_markers(struct vmmap_ctx *ctx,
 		if (st)
 			return st;
 	}
+	/* note_page() prints only what has attributes (current_prot); the
+	 * walk covers every entry, the gap below the fixmap too */
+	ctx->ptdump.skip_empty = true;
+	ctx->ptdump.walk_guard = true;
 	return VMMAP_OK;
 }
 

@@ -493,10 +493,73 @@ static vmmap_status add_regions(struct vmmap_ctx *ctx,
 	return st;
 }
 
+/* pt_dump_init() of v6.10+ (arch/s390/mm/dump_pagetables.c, v6.12,
+ * v7.2): a start and an end marker per area, sorted by address; at one
+ * address the ends before the starts, the larger area's start first and
+ * its end last (ptdump_cmp()). */
+struct area_mk {
+	uint64_t start, end;
+	const char *name;
+};
+
+static int area_cmp(const uint64_t a, bool a_start, uint64_t a_size,
+		    const uint64_t b, bool b_start, uint64_t b_size)
+{
+	if (a != b)
+		return a < b ? -1 : 1;
+	if (a_start && b_start)
+		return a_size > b_size ? -1 : a_size < b_size;
+	if (!a_start && !b_start)
+		return a_size > b_size ? 1 : -(a_size < b_size);
+	return a_start ? 1 : -1;
+}
+
+static vmmap_status add_area_markers(struct vmmap_ctx *ctx,
+				     const struct area_mk *a, size_t n)
+{
+	static const char *const suffix[2] = { "End", "Start" };
+	struct { uint64_t addr, size; bool start; const char *name; } m[32];
+	size_t k = 0, i, j;
+	vmmap_status st = VMMAP_OK;
+
+	for (i = 0; i < n && k + 2 <= ARRAY_SIZE(m); i++) {
+		if (a[i].end <= a[i].start)
+			continue;
+		m[k].addr = a[i].start;
+		m[k].size = a[i].end - a[i].start;
+		m[k].start = true;
+		m[k++].name = a[i].name;
+		m[k].addr = a[i].end;
+		m[k].size = a[i].end - a[i].start;
+		m[k].start = false;
+		m[k++].name = a[i].name;
+	}
+	for (i = 1; i < k; i++)		/* insertion sort: a few dozen */
+		for (j = i; j > 0 && area_cmp(m[j - 1].addr, m[j - 1].start,
+					      m[j - 1].size, m[j].addr,
+					      m[j].start, m[j].size) > 0; j--) {
+			__typeof__(m[0]) t = m[j];
+
+			m[j] = m[j - 1];
+			m[j - 1] = t;
+		}
+	for (i = 0; i < k && !st; i++) {
+		char *name;
+
+		if (asprintf(&name, "%s %s", m[i].name,
+			     suffix[m[i].start]) < 0)
+			return set_nomem(ctx);
+		st = marker_add_owned(ctx, m[i].addr, name);
+	}
+	return st;
+}
+
 /* address_markers[] of arch/s390/mm/dump_pagetables.c (v6.1; the abs
- * lowcore and real-copy areas where the kernel has them). */
+ * lowcore and real-copy areas where the kernel has them); the sorted
+ * pairs of v6.10+. */
 static vmmap_status add_markers(struct vmmap_ctx *ctx,
-				const struct s390_layout *l)
+				const struct s390_layout *l, bool kfence,
+				uint64_t kfence_pool)
 {
 	uint64_t abs_size = l->nr_cpus * LOWCORE_SIZE;
 	const struct {
@@ -531,6 +594,30 @@ static vmmap_status add_markers(struct vmmap_ctx *ctx,
 	vmmap_status st = VMMAP_OK;
 	size_t i;
 
+	if (l->new_va) {
+		/* the lowcore at 0 (get_lowcore(): LOWCORE_ALT_ADDRESS on a
+		 * machine with relocated lowcores, which QEMU is not); the
+		 * KFence pool is added with the search (ptdump_markers) */
+		const struct area_mk a[] = {
+			{ l->stext, l->end, "Kernel Image" },
+			{ 0, LOWCORE_SIZE, "Lowcore" },
+			{ l->identity_base, l->identity_base + l->ident_map_size,
+			  "Identity Mapping" },
+			{ l->amode31, l->amode31_end, "Amode31 Area" },
+			{ l->modules, l->modules_end, "Modules Area" },
+			{ l->abs_lowcore, l->abs_lowcore + abs_size,
+			  "Lowcore Area" },
+			{ l->memcpy_real, l->memcpy_real + 4096,
+			  "Real Memory Copy Area" },
+			{ l->vmemmap, l->vmemmap + l->vmemmap_size,
+			  "vmemmap Area" },
+			{ l->vmalloc, l->vmalloc_end, "vmalloc Area" },
+			{ kfence_pool, kfence_pool + (255 + 1) * 2 *
+				       UINT64_C(4096), "KFence Pool" },
+		};
+
+		return add_area_markers(ctx, a, ARRAY_SIZE(a) - !kfence);
+	}
 	for (i = 0; i < ARRAY_SIZE(mk) && !st; i++)
 		if (mk[i].on)
 			st = marker_add(ctx, mk[i].addr, mk[i].name);
@@ -869,7 +956,7 @@ static vmmap_status init_s390x(struct vmmap_ctx *ctx)
 	if (!st)
 		st = add_regions(ctx, l);
 	if (!st)
-		st = add_markers(ctx, l);
+		st = add_markers(ctx, l, false, 0);
 	/* note_page() of arch/s390/mm/dump_pagetables.c prints every marker
 	 * an entry crosses; v6.1 the first marker alone first, a line "Kernel
 	 * Virtual Address Space" and all crossed since the sorted marker
@@ -881,6 +968,36 @@ static vmmap_status init_s390x(struct vmmap_ctx *ctx)
 		ctx->ptdump.first_extra = PT_ALL_MARKERS;
 	}
 	return st;
+}
+
+/* The KFence pool's markers of v6.10+ (CONFIG_KFENCE): __kfence_pool's
+ * value, a data symbol found in the dump's kallsyms (Debian 13's 6.12 and
+ * later are built with CONFIG_KALLSYMS_ALL); its size KFENCE_POOL_SIZE =
+ * (CONFIG_KFENCE_NUM_OBJECTS + 1) * 2 pages with the default 255 objects
+ * (include/linux/kfence.h; Debian's configuration).  A pool never
+ * allocated (KFence off at boot: Debian's sample interval 0) is at 0, and
+ * the kernel marks [0, KFENCE_POOL_SIZE) all the same.  Without the
+ * symbol: no markers (a kernel without CONFIG_KFENCE). */
+static vmmap_status ptdump_markers_s390x(struct vmmap_ctx *ctx)
+{
+	static const char *const names[] = { "__kfence_pool", NULL };
+	const struct s390_layout *l = ctx->archdata;
+	uint64_t addr[1], pool;
+	bool have[1];
+
+	if (!l->new_va)
+		return VMMAP_OK;
+	ctx->quiet++;
+	if (kallsyms_lookup(ctx, names, addr, have) || !have[0] ||
+	    read_u64(ctx, addr[0], &pool)) {
+		ctx->quiet--;
+		vmmap_clear_error(ctx);
+		return VMMAP_OK;
+	}
+	ctx->quiet--;
+	/* all of them again: the pool's sort among the others */
+	markers_free(ctx);
+	return add_markers(ctx, l, true, pool);
 }
 
 /* The kernel keeps its VMCOREINFO note's physical address in the lowcore
@@ -992,4 +1109,5 @@ const struct vmmap_arch vmmap_arch_s390x = {
 	.ptdump_prot = ptdump_prot_s390x,
 	.user_mm_fields = user_mm_s390x,
 	.user_space = user_space_s390x,
+	.ptdump_markers = ptdump_markers_s390x,
 };

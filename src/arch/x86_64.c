@@ -473,9 +473,11 @@ static vmmap_status resolve_bases(struct vmmap_ctx *ctx, struct x86_layout *l)
 	return VMMAP_OK;
 }
 
-/* What the kernel was configured with, for the ptdump markers: a symbol
- * that exists only with the option, from given symbols or the dump's
- * kallsyms; without either, what distribution kernels have. */
+/* What the kernel was configured with, for the ptdump markers: lines
+ * CONFIG_X=y given with the VMCOREINFO (no kernel writes these four, a
+ * user may), else a symbol that exists only with the option, from given
+ * symbols or the dump's kallsyms (v6.0+); without either, what
+ * distribution kernels have, with a warning that says so. */
 enum { CFG_EFI, CFG_KASAN, CFG_ESPFIX, CFG_LDT, CFG_N };
 
 static void kernel_config(struct vmmap_ctx *ctx, bool cfg[CFG_N])
@@ -487,10 +489,22 @@ static void kernel_config(struct vmmap_ctx *ctx, bool cfg[CFG_N])
 		"__x64_sys_modify_ldt",		/* CONFIG_MODIFY_LDT_SYSCALL */
 		NULL,
 	};
+	static const char *const options[] = {
+		"CONFIG_EFI", "CONFIG_KASAN", "CONFIG_X86_ESPFIX64",
+		"CONFIG_MODIFY_LDT_SYSCALL",
+	};
 	uint64_t addr[CFG_N], a;
-	bool have[CFG_N], any = false;
+	bool have[CFG_N], any = false, given = false;
 	int i;
 
+	for (i = 0; i < CFG_N; i++) {
+		const char *v = kv_get(&ctx->vmcoreinfo, options[i]);
+
+		given |= v != NULL;
+		cfg[i] = v && !strcmp(v, "y");
+	}
+	if (given)
+		return;
 	for (i = 0; i < CFG_N; i++) {
 		have[i] = lookup_symbol(ctx, names[i], &a);
 		any |= have[i];
@@ -504,6 +518,13 @@ static void kernel_config(struct vmmap_ctx *ctx, bool cfg[CFG_N])
 	}
 	cfg[CFG_EFI] = cfg[CFG_ESPFIX] = cfg[CFG_LDT] = true;
 	cfg[CFG_KASAN] = false;
+	add_warning(ctx, "ptdump markers: the kernel's configuration is not "
+		    "in the dump (no symbol table: kallsyms is in VMCOREINFO "
+		    "since v6.0): CONFIG_EFI, CONFIG_X86_ESPFIX64 and "
+		    "CONFIG_MODIFY_LDT_SYSCALL are taken as set and "
+		    "CONFIG_KASAN as not, as distributions build them; a "
+		    "System.map (--vmlinux) or CONFIG_X=y lines (--vmcoreinfo) "
+		    "say otherwise");
 }
 
 static vmmap_status layout_regions(struct vmmap_ctx *ctx,

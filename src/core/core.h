@@ -235,6 +235,7 @@ struct pcache_ent {
 struct marker {
 	vmmap_addr_t addr;
 	const char *name;
+	bool owned;		/* name allocated: freed with the markers */
 };
 
 /* How an architecture's kernel prints /sys/kernel/debug/.../kernel_page_
@@ -247,6 +248,13 @@ struct ptdump_style {
 	unsigned first_extra;	/* markers already crossed printed with the
 				 * first one (PT_ALL_MARKERS: all) */
 	unsigned per_entry;	/* markers an entry may cross and print */
+	bool skip_empty;	/* no line for what maps nothing (arm) */
+	bool zero_start;	/* the first line starts at 0, at level 0,
+				 * with no marker before it (arm64 v5.4-
+				 * v5.10: pg_state.level left 0) */
+	bool walk_guard;	/* a "guard" region is walked too (x86's
+				 * kernel skips its guard hole; arm's
+				 * guard gap below the fixmap is walked) */
 };
 
 struct memo;
@@ -384,6 +392,10 @@ vmmap_status regions_finish(struct vmmap_ctx *ctx);
 void region_limit_lines(struct vmmap_ctx *ctx, const char *id, unsigned n);
 vmmap_status marker_add(struct vmmap_ctx *ctx, vmmap_addr_t addr,
 			const char *name);
+/* The same with a name from malloc(), which the context frees. */
+vmmap_status marker_add_owned(struct vmmap_ctx *ctx, vmmap_addr_t addr,
+			      char *name);
+void markers_free(struct vmmap_ctx *ctx);
 
 /* VMCOREINFO helpers: "SYMBOL(x)", "NUMBER(x)", "OFFSET(a.b)", plain keys. */
 bool vmci_number(const struct vmmap_ctx *ctx, const char *key,

@@ -57,6 +57,7 @@ PUBLIC void vmmap_free(struct vmmap_ctx *ctx)
 	free(ctx->warnings);
 	free(ctx->params);
 	free(ctx->regions);
+	markers_free(ctx);
 	free(ctx->markers);
 	free(ctx->archdata);
 	free(ctx->arch_hint);

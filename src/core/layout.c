@@ -177,6 +177,33 @@ vmmap_status marker_add(struct vmmap_ctx *ctx, vmmap_addr_t addr,
 		ctx->markers[j] = ctx->markers[j - 1];
 	ctx->markers[j].addr = addr;
 	ctx->markers[j].name = name;
+	ctx->markers[j].owned = false;
 	ctx->nmarkers++;
 	return VMMAP_OK;
+}
+
+vmmap_status marker_add_owned(struct vmmap_ctx *ctx, vmmap_addr_t addr,
+			      char *name)
+{
+	vmmap_status st = marker_add(ctx, addr, name);
+	size_t j;
+
+	if (st) {
+		free(name);
+		return st;
+	}
+	for (j = 0; j < ctx->nmarkers; j++)
+		if (ctx->markers[j].name == name)
+			ctx->markers[j].owned = true;
+	return VMMAP_OK;
+}
+
+void markers_free(struct vmmap_ctx *ctx)
+{
+	size_t j;
+
+	for (j = 0; j < ctx->nmarkers; j++)
+		if (ctx->markers[j].owned)
+			free((char *)ctx->markers[j].name);
+	ctx->nmarkers = 0;
 }

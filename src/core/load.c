@@ -38,7 +38,7 @@ static void reset_results(struct vmmap_ctx *ctx)
 	ctx->nwarnings = 0;
 	ctx->nparams = 0;
 	ctx->nregions = 0;
-	ctx->nmarkers = 0;
+	markers_free(ctx);
 	ctx->markers_done = false;
 	/* x86's note_page() (arch/x86/mm/dump_pagetables.c): one marker an
 	 * entry */

@@ -338,6 +338,8 @@ static void pt_line(struct pt_state *s, vmmap_addr_t end)
 
 	const struct vmmap_region *reg = vmmap_region_of(s->ctx, s->start);
 
+	if (s->ctx->ptdump.skip_empty && s->cur.kind != VMMAP_RANGE_MAPPED)
+		return;	/* arm's note_page(): if (st->current_prot) */
 	if (!s->all && reg && reg->max_lines && s->lines++ >= reg->max_lines)
 		return;
 	fmt_size(end - s->start, size, sizeof(size));
@@ -410,6 +412,15 @@ static vmmap_status pt_entry(struct pt_state *s, const struct vmmap_range *r)
 		s->cur = *r;
 		return VMMAP_OK;
 	}
+	if (!s->started && s->ctx->ptdump.zero_start && !s->part) {
+		/* the kernel's state before its first call: a line from 0,
+		 * at level 0, nothing mapped, the first marker not printed */
+		s->started = true;
+		s->start = 0;
+		memset(&s->cur, 0, sizeof(s->cur));
+		s->cur.kind = VMMAP_RANGE_HOLE;
+		s->marker = 0;
+	}
 	if (!s->started) {
 		/* note_page()'s first call: the first marker, whatever the
 		 * address (and, as some architectures do, those it crossed) */
@@ -470,7 +481,8 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 		/* The x86 kernel does not walk the non-canonical and guard
 		 * holes: skip what lies in them. */
 		if (reg && (!strcmp(reg->id, "noncanonical") ||
-			    !strcmp(reg->id, "guard"))) {
+			    (!strcmp(reg->id, "guard") &&
+			     !s->ctx->ptdump.walk_guard))) {
 			if (reg->last >= piece.last)
 				return VMMAP_OK;
 			piece.start = reg->last + 1;
@@ -480,8 +492,8 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 		    vmmap_region_of(s->ctx, reg->last + 1) &&
 		    (!strcmp(vmmap_region_of(s->ctx, reg->last + 1)->id,
 			     "noncanonical") ||
-		     !strcmp(vmmap_region_of(s->ctx, reg->last + 1)->id,
-			     "guard")))
+		     (!strcmp(vmmap_region_of(s->ctx, reg->last + 1)->id,
+			      "guard") && !s->ctx->ptdump.walk_guard)))
 			cut = reg->last;
 		/* The kernel's walk starts at its first marker (arm64:
 		 * PAGE_OFFSET, x86: 0); what lies below is not in its
@@ -492,13 +504,22 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 			piece.start = s->ctx->markers[0].addr;
 			continue;
 		}
-		/* the next marker inside the piece: an entry of its own */
+		/* the next marker inside the piece: the kernel notices it
+		 * at the first entry that starts at or past it, so the
+		 * piece is cut there (a marker inside one large entry waits
+		 * for the next entry) */
 		for (m = s->started ? s->marker + 1 : 1;
 		     m < s->ctx->nmarkers; m++) {
 			vmmap_addr_t a = s->ctx->markers[m].addr;
+			unsigned shift = s->ctx->fmt.lv[piece.level >= 0 ?
+						       piece.level : 0].shift;
+			vmmap_addr_t span = (vmmap_addr_t)1 << shift;
+			vmmap_addr_t b = (a + (span - 1)) & ~(span - 1);
 
-			if (a > piece.start && a <= cut) {
-				cut = a - 1;
+			if (b < a)	/* rounded past the top */
+				break;
+			if (a > piece.start && b > piece.start && b <= cut) {
+				cut = b - 1;
 				break;
 			}
 			if (a > cut)
