@@ -533,6 +533,16 @@ struct vmmap_module {
 	uint64_t size;		/**< /proc/modules' size */
 	const char *state;	/**< "Live", "Loading", "Unloading" */
 	vmmap_addr_t module;	/**< the struct module */
+	/** /proc/modules' reference count (CONFIG_MODULE_UNLOAD), and
+	 * whether it could be read (else /proc/modules prints "-") */
+	int64_t refcnt;
+	bool refcnt_known;
+	/** the modules using it as /proc/modules lists them ("vfat,",
+	 * "[permanent],"), "-" for none or unknown */
+	const char *deps;
+	/** its taint flags as /proc/modules prints them after the address
+	 * ("(OE)", "(E-)" when unloading), "" for none */
+	const char *flags;
 };
 vmmap_status vmmap_modules(struct vmmap_ctx *ctx,
 			   const struct vmmap_module **mods_ret,

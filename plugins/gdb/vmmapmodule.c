@@ -1472,16 +1472,27 @@ static PyObject *Ctx_modules(CtxObject *self, PyObject *unused)
 		return raise_status(self, st);
 	if (!(l = PyList_New(0)))
 		return NULL;
-	for (i = 0; i < n; i++)
-		if (append_new(l, Py_BuildValue("{s:s,s:K,s:K,s:s,s:K}",
+	for (i = 0; i < n; i++) {
+		PyObject *refcnt = m[i].refcnt_known
+				   ? PyLong_FromLongLong(m[i].refcnt)
+				   : (Py_INCREF(Py_None), Py_None);
+
+		if (!refcnt) {
+			Py_DECREF(l);
+			return NULL;
+		}
+		if (append_new(l, Py_BuildValue("{s:s,s:K,s:K,s:s,s:K,s:N,s:s,s:s}",
 				"name", m[i].name,
 				"addr", (unsigned long long)m[i].addr,
 				"size", (unsigned long long)m[i].size,
 				"state", m[i].state,
-				"module", (unsigned long long)m[i].module)) < 0) {
+				"module", (unsigned long long)m[i].module,
+				"refcnt", refcnt, "deps", m[i].deps,
+				"flags", m[i].flags)) < 0) {
 			Py_DECREF(l);
 			return NULL;
 		}
+	}
 	return l;
 }
 
@@ -1715,7 +1726,9 @@ static PyMethodDef Ctx_methods[] = {
 	{ "vmallocinfo", (PyCFunction)Ctx_vmallocinfo, METH_NOARGS,
 	  "vmallocinfo() -> str: the kernel's /proc/vmallocinfo" },
 	{ "modules", (PyCFunction)Ctx_modules, METH_NOARGS,
-	  "modules() -> [dict]: name, addr, size, state, module" },
+	  "modules() -> [dict]: name, addr, size, state, module, refcnt "
+	  "(None when unknown), deps (/proc/modules' users: 'vfat,', '-'), "
+	  "flags (its taints: '(E)', '')" },
 	{ "tasks", (PyCFunction)Ctx_tasks, METH_NOARGS,
 	  "tasks() -> [dict]: pid, tgid, comm, task, mm, stack, stack_size, "
 	  "kthread, idle_cpu" },

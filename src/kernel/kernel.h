@@ -135,6 +135,11 @@ struct kmodule {
 	/* its symbols (mod->kallsyms), read when first needed */
 	vmmap_addr_t symtab, strtab;
 	uint64_t num_symtab;
+	/* /proc/modules' reference count and users (CONFIG_MODULE_UNLOAD) */
+	int64_t refcnt;
+	bool refcnt_known;
+	char deps[256];			/* "vfat,", "[permanent],", "-" */
+	char flags[72];			/* "(OE)", "" without taints */
 };
 
 struct ktask {

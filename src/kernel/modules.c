@@ -32,7 +32,9 @@ enum {
 	F_LIST, F_NAME, F_STATE, F_KALLSYMS, F_MEM, F_CORE, F_INIT, F_DATA,
 	F_L_BASE, F_L_SIZE, F_L_TEXT, F_L_RO, F_L_ROAI,
 	F_MM_BASE, F_MM_SIZE,
-	F_KS_SYMTAB, F_KS_NUM, F_KS_STRTAB, NF
+	F_KS_SYMTAB, F_KS_NUM, F_KS_STRTAB,
+	F_REFCNT, F_SOURCES, F_USE_LIST, F_USE_SOURCE, F_INITFN, F_EXITFN,
+	F_TAINTS, F_TF_CHAR, F_TF_MODULE, NF
 };
 
 static const char *const fields[NF] = {
@@ -54,6 +56,26 @@ static const char *const fields[NF] = {
 	[F_KS_SYMTAB] = "?mod_kallsyms.symtab",
 	[F_KS_NUM] = "?mod_kallsyms.num_symtab",
 	[F_KS_STRTAB] = "?mod_kallsyms.strtab",
+	/* CONFIG_MODULE_UNLOAD: print_unload_info()'s reference count and
+	 * the modules using this one */
+	[F_REFCNT] = "?module.refcnt",
+	[F_SOURCES] = "?module.source_list",
+	[F_USE_LIST] = "?module_use.source_list",
+	[F_USE_SOURCE] = "?module_use.source",
+	[F_INITFN] = "?module.init",
+	[F_EXITFN] = "?module.exit",
+	/* module_flags(): the taints a module carries */
+	[F_TAINTS] = "?module.taints",
+	[F_TF_CHAR] = "?taint_flag.c_true",
+	[F_TF_MODULE] = "?taint_flag.module",
+};
+
+/* The per-module taint letters by bit (include/linux/panic.h TAINT_*,
+ * Documentation/admin-guide/tainted-kernels.rst): used when the kernel's
+ * own taint_flags[] cannot be read. */
+static const char taint_letter[] = {
+	[0] = 'P', [1] = 'F', [10] = 'C', [12] = 'O', [13] = 'E', [15] = 'K',
+	[16] = 'X', [17] = 'T', [18] = 'N',
 };
 
 /* enum mod_mem_type's enumerators (include/linux/module.h v6.4+), the
@@ -117,6 +139,119 @@ static vmmap_status read_layout(struct vmmap_ctx *ctx, const struct kmember *f,
 	if (!init)
 		m->addr = base;
 	return VMMAP_OK;
+}
+
+/*
+ * print_unload_info() (kernel/module/procfs.c, kernel/module.c before
+ * v5.19): the reference count (refcnt - MODULE_REF_BASE, 1), then each
+ * module on source_list ("vfat,"), "[permanent]," for a module with an init
+ * and no exit, "-" for none.  Without CONFIG_MODULE_UNLOAD: "- -".  What
+ * cannot be read leaves "- -" too.
+ */
+static void read_unload_info(struct vmmap_ctx *ctx, const struct kmember *f,
+			     vmmap_addr_t mod, struct kmodule *m)
+{
+	vmmap_addr_t head = mod + f[F_SOURCES].off, node;
+	uint64_t v, initfn = 0, exitfn = 0;
+	size_t len = 0, n = 0;
+
+	m->refcnt_known = false;
+	strcpy(m->deps, "-");
+	if (!f[F_REFCNT].size || !f[F_SOURCES].size || !f[F_USE_LIST].size ||
+	    !f[F_USE_SOURCE].size || f[F_REFCNT].size > 8)
+		return;
+	if (kr_member(ctx, mod, &f[F_REFCNT], &v) || kr_ptr(ctx, head, &node))
+		goto fail;
+	m->deps[0] = 0;
+	while (node != head) {
+		vmmap_addr_t src;
+		char name[sizeof(m->name)];
+		int w;
+
+		if (!node || ++n > MAX_MODULES ||
+		    kr_ptr(ctx, node - f[F_USE_LIST].off + f[F_USE_SOURCE].off,
+			   &src) || !src ||
+		    kr_str(ctx, src + f[F_NAME].off, name, sizeof(name)))
+			goto fail;
+		w = snprintf(m->deps + len, sizeof(m->deps) - len, "%s,", name);
+		if (w < 0 || (size_t)w >= sizeof(m->deps) - len)
+			goto fail;
+		len += (size_t)w;
+		if (kr_ptr(ctx, node, &node))
+			goto fail;
+	}
+	if (f[F_INITFN].size && f[F_EXITFN].size &&
+	    (kr_member(ctx, mod, &f[F_INITFN], &initfn) ||
+	     kr_member(ctx, mod, &f[F_EXITFN], &exitfn)))
+		goto fail;
+	if (initfn && !exitfn && f[F_EXITFN].size) {
+		if (len + sizeof("[permanent],") > sizeof(m->deps))
+			goto fail;
+		strcpy(m->deps + len, "[permanent],");
+		len += strlen("[permanent],");
+	}
+	if (!len)
+		strcpy(m->deps, "-");
+	m->refcnt = (int64_t)(int32_t)(uint32_t)v - 1;
+	m->refcnt_known = true;
+	return;
+fail:
+	vmmap_clear_error(ctx);
+	m->refcnt_known = false;
+	strcpy(m->deps, "-");
+}
+
+/*
+ * module_flags() as m_show() prints it after the address when the module
+ * has taints: "(" the letters of its taint bits that are module taints
+ * (taint_flags[bit].module, their c_true), "-" when unloading, "+" when
+ * loading, ")".  Only set bits are looked up: they lie within the array.
+ */
+static void read_taints(struct vmmap_ctx *ctx, const struct kmember *f,
+			vmmap_addr_t mod, struct kmodule *m, int64_t going,
+			int64_t coming)
+{
+	uint64_t taints, esz = 0, tf = 0;
+	size_t len = 0;
+	unsigned bit, bits = 8 * kr_ptr_size(ctx);
+
+	m->flags[0] = 0;
+	if (!f[F_TAINTS].size || kr_member(ctx, mod, &f[F_TAINTS], &taints)) {
+		vmmap_clear_error(ctx);
+		return;
+	}
+	if (!taints)
+		return;
+	if (!f[F_TF_CHAR].size || !f[F_TF_MODULE].size ||
+	    kt_size(ctx, "taint_flag", &esz) ||
+	    !ks_addr(ctx, "taint_flags", &tf))
+		tf = 0;
+	vmmap_clear_error(ctx);
+	m->flags[len++] = '(';
+	for (bit = 0; bit < bits && bit < 64; bit++) {
+		uint64_t c = 0, mflag = 0;
+
+		if (!(taints >> bit & 1))
+			continue;
+		if (tf && !kr_member(ctx, tf + bit * esz, &f[F_TF_CHAR], &c) &&
+		    !kr_member(ctx, tf + bit * esz, &f[F_TF_MODULE], &mflag)) {
+			if (!mflag || c < 0x21 || c > 0x7e)
+				continue;
+		} else {
+			vmmap_clear_error(ctx);
+			if (bit >= sizeof(taint_letter) || !taint_letter[bit])
+				continue;
+			c = (unsigned char)taint_letter[bit];
+		}
+		if (len < sizeof(m->flags) - 3)
+			m->flags[len++] = (char)c;
+	}
+	if (m->state == going)
+		m->flags[len++] = '-';
+	else if (m->state == coming)
+		m->flags[len++] = '+';
+	m->flags[len++] = ')';
+	m->flags[len] = 0;
 }
 
 static vmmap_status read_module(struct vmmap_ctx *ctx, const struct kmember *f,
@@ -184,6 +319,16 @@ static vmmap_status read_module(struct vmmap_ctx *ctx, const struct kmember *f,
 		    kr_member(ctx, ks, &f[F_KS_STRTAB], &m->strtab))
 			m->num_symtab = 0;
 		vmmap_clear_error(ctx);
+	}
+	read_unload_info(ctx, f, mod, m);
+	{
+		int64_t going = 2, coming = 1;	/* enum module_state */
+
+		if (kt_enum(ctx, "module_state", "MODULE_STATE_GOING", &going) ||
+		    kt_enum(ctx, "module_state", "MODULE_STATE_COMING",
+			    &coming))
+			vmmap_clear_error(ctx);
+		read_taints(ctx, f, mod, m, going, coming);
 	}
 	return VMMAP_OK;
 }
@@ -460,6 +605,11 @@ PUBLIC vmmap_status vmmap_modules(struct vmmap_ctx *ctx,
 			k->pub_mods[i].size = m[i].size;
 			k->pub_mods[i].state = state_name(ctx, m[i].state);
 			k->pub_mods[i].module = m[i].mod;
+			k->pub_mods[i].refcnt = m[i].refcnt_known
+						? m[i].refcnt : -1;
+			k->pub_mods[i].refcnt_known = m[i].refcnt_known;
+			k->pub_mods[i].deps = m[i].deps;
+			k->pub_mods[i].flags = m[i].flags;
 		}
 	}
 	*mods_ret = k->pub_mods;

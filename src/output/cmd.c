@@ -119,7 +119,7 @@ PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
 "                       stack, per-CPU area): a column of the table, \"object\"\n"
 "                       in JSON; --objects=list: the objects alone\n"
 "      --vmallocinfo    the kernel's /proc/vmallocinfo, from its vmap areas\n"
-"      --modules        the loaded modules (name size - - state address)\n"
+"      --modules        the loaded modules, as /proc/modules lists them\n"
 "      --tasks          every task: PID, TGID, comm, task_struct, mm, stack\n"
 "      --pid=N          the user address space of task N instead of the\n"
 "                       kernel's: its page tables, each range in its VMA\n"

@@ -107,17 +107,34 @@ vmmap_status fmt_modules(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 				m[i].size);
 			json_str(out, m[i].state);
 			fprintf(out, ", \"addr\": \"0x%" PRIx64 "\", \"module\": "
-				"\"0x%" PRIx64 "\"}", m[i].addr, m[i].module);
+				"\"0x%" PRIx64 "\", \"refcnt\": ", m[i].addr,
+				m[i].module);
+			if (m[i].refcnt_known)
+				fprintf(out, "%" PRId64, m[i].refcnt);
+			else
+				fprintf(out, "null");
+			fprintf(out, ", \"deps\": ");
+			json_str(out, m[i].deps);
+			fprintf(out, ", \"flags\": ");
+			json_str(out, m[i].flags);
+			fprintf(out, "}");
 		}
 		fprintf(out, "%s]}\n", n ? "\n" : "");
 		return out_done(ctx, out);
 	}
-	/* /proc/modules' columns that vmmap reads: name size - - state
-	 * address */
-	for (i = 0; i < n; i++)
-		fprintf(out, "%s %" PRIu64 " - - %s 0x%0*" PRIx64 "\n",
-			m[i].name, m[i].size, m[i].state,
-			2 * (int)kr_ptr_size(ctx), m[i].addr);
+	/* /proc/modules (m_show()): name size refcount users state
+	 * address; "- -" where the reference count cannot be read (or
+	 * without CONFIG_MODULE_UNLOAD) */
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%s %" PRIu64 " ", m[i].name, m[i].size);
+		if (m[i].refcnt_known)
+			fprintf(out, "%" PRId64 " %s", m[i].refcnt, m[i].deps);
+		else
+			fprintf(out, "- -");
+		fprintf(out, " %s 0x%0*" PRIx64 "%s%s\n", m[i].state,
+			2 * (int)kr_ptr_size(ctx), m[i].addr,
+			m[i].flags[0] ? " " : "", m[i].flags);
+	}
 	return out_done(ctx, out);
 }
 
