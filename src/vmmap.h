@@ -252,6 +252,11 @@ struct vmmap_region {
 	 * does this for the ESPfix stacks, which repeat a few pages
 	 * thousands of times. */
 	unsigned max_lines;
+	/** Where things lie inside the region is chosen at random at each
+	 * boot (x86_64's ESPfix stacks, its per-CPU entry areas since v6.2):
+	 * two boots are compared by the region's content, not offset by
+	 * offset (--diff). */
+	bool per_boot;
 };
 size_t vmmap_region_count(const struct vmmap_ctx *ctx);
 const struct vmmap_region *vmmap_region_get(const struct vmmap_ctx *ctx,
@@ -295,6 +300,10 @@ struct vmmap_range {
 	/** REPLICA: see VMMAP_RANGE_REPLICA. */
 	vmmap_addr_t replica_of;
 	uint64_t replica_ranges;
+	/** MAPPED: the merged leaf entries differ in bits outside those that
+	 * keep ranges apart (accessed, dirty, software bits): @c prot and
+	 * @c eff are the first entry's; vmmap_vtop() gives each page's. */
+	bool mixed;
 };
 
 /** Flags for vmmap_walk(). */

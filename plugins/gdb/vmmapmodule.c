@@ -631,9 +631,10 @@ static PyObject *Ctx_warnings(CtxObject *self, PyObject *unused)
 
 static PyObject *region_obj(const struct vmmap_region *r)
 {
-	return make_seq(region_type, "(KKssOI)", (unsigned long long)r->start,
+	return make_seq(region_type, "(KKssOIO)", (unsigned long long)r->start,
 			(unsigned long long)r->last, r->id, r->name,
-			r->hole ? Py_True : Py_False, r->max_lines);
+			r->hole ? Py_True : Py_False, r->max_lines,
+			r->per_boot ? Py_True : Py_False);
 }
 
 static PyObject *Ctx_regions(CtxObject *self, PyObject *unused)
@@ -1965,6 +1966,7 @@ static PyStructSequence_Field region_fields[] = {
 	{ "name", "label" },
 	{ "hole", "an unused hole of the layout" },
 	{ "max_lines", "lines the table/ptdump formats print (0: all)" },
+	{ "per_boot", "its content is placed at random at each boot" },
 	{ NULL, NULL },
 };
 
@@ -1996,7 +1998,7 @@ static PyStructSequence_Desc descs[] = {
 	{ "vmmap.Range", "A range of the kernel's virtual address space",
 	  range_fields, 14 },
 	{ "vmmap.Region", "A region of the kernel's documented layout",
-	  region_fields, 6 },
+	  region_fields, 7 },
 	{ "vmmap.Param", "A layout parameter", param_fields, 3 },
 	{ "vmmap.Vtop", "A translation", vtop_fields, 5 },
 	{ "vmmap.VtopLevel", "One level of a translation", vtop_level_fields,

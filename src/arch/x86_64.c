@@ -631,6 +631,14 @@ static vmmap_status layout_regions(struct vmmap_ctx *ctx,
 		return st;
 	/* ESPFIX_START_NR's max_lines in arch/x86/mm/dump_pagetables.c */
 	region_limit_lines(ctx, "espfix", 16);
+	/* The ESPfix stacks' slots and pages are chosen at random at boot
+	 * (init_espfix_random(), arch/x86/kernel/espfix_64.c, since v3.16);
+	 * so is each CPU's entry area since v6.2 (97e3d26b5e5f "x86/mm:
+	 * Randomize per-cpu entry area"; a kernel of unknown version is
+	 * taken as newer). */
+	region_per_boot(ctx, "espfix");
+	if (!kernel_version(ctx) || kernel_version(ctx) >= KVER(6, 2, 0))
+		region_per_boot(ctx, "cpu_entry_area");
 
 	return VMMAP_OK;
 }

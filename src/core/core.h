@@ -390,6 +390,9 @@ vmmap_status region_add(struct vmmap_ctx *ctx, vmmap_addr_t start,
 vmmap_status regions_finish(struct vmmap_ctx *ctx);
 /* After regions_finish(): cap the summarised formats' lines of @id. */
 void region_limit_lines(struct vmmap_ctx *ctx, const char *id, unsigned n);
+/* After regions_finish(): what lies in region @id is placed at random at
+ * each boot (struct vmmap_region.per_boot). */
+void region_per_boot(struct vmmap_ctx *ctx, const char *id);
 vmmap_status marker_add(struct vmmap_ctx *ctx, vmmap_addr_t addr,
 			const char *name);
 /* The same with a name from malloc(), which the context frees. */

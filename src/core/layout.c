@@ -35,7 +35,7 @@ static vmmap_status reserve(struct vmmap_ctx *ctx, size_t n)
 vmmap_status region_add(struct vmmap_ctx *ctx, vmmap_addr_t start,
 			vmmap_addr_t last, const char *id, const char *name)
 {
-	struct vmmap_region *r, nr = { start, last, id, name, false, 0 };
+	struct vmmap_region *r, nr = { start, last, id, name, false, 0, false };
 	size_t i, j;
 	vmmap_status st;
 
@@ -46,7 +46,7 @@ vmmap_status region_add(struct vmmap_ctx *ctx, vmmap_addr_t start,
 		if (st)
 			return st;
 		ctx->regions[0] = (struct vmmap_region){
-			0, VMMAP_ADDR_MAX, hole_id, hole_name, true, 0 };
+			0, VMMAP_ADDR_MAX, hole_id, hole_name, true, 0, false };
 		ctx->nregions = 1;
 	}
 	/* At most one segment is split in two, plus the new one. */
@@ -95,6 +95,15 @@ void region_limit_lines(struct vmmap_ctx *ctx, const char *id, unsigned n)
 	for (i = 0; i < ctx->nregions; i++)
 		if (!strcmp(ctx->regions[i].id, id))
 			ctx->regions[i].max_lines = n;
+}
+
+void region_per_boot(struct vmmap_ctx *ctx, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nregions; i++)
+		if (!strcmp(ctx->regions[i].id, id))
+			ctx->regions[i].per_boot = true;
 }
 
 vmmap_status regions_finish(struct vmmap_ctx *ctx)

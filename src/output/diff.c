@@ -20,7 +20,10 @@
  * (the layout values both give are equal); across boots only where a
  * region maps linearly on both sides (the direct map, the kernel image),
  * relative to its own start, since what the page allocator chose elsewhere
- * differs from boot to boot by nature.
+ * differs from boot to boot by nature.  A region whose content the kernel
+ * places at random at each boot (struct vmmap_region.per_boot: ESPfix)
+ * is compared across boots by its content: the bytes mapped with each
+ * page size and set of attributes.
  */
 #include "config.h"
 #include "output/output.h"
@@ -47,6 +50,7 @@ struct rkey {			/* a region as both sides name it */
 	bool linear_set;
 	uint64_t lin;		/* that constant */
 	unsigned max_lines;	/* differences shown (0: all), as the table */
+	bool per_boot;		/* placed at random at each boot */
 };
 
 struct seg {
@@ -301,8 +305,10 @@ static vmmap_status side_from_ctx(struct vmmap_ctx *ctx, struct side *s,
 		const struct vmmap_region *r = vmmap_region_get(ctx, i);
 
 		st = side_region(ctx, s, r->id, r->start, r->last);
-		if (!st)
+		if (!st) {
 			s->regs[s->nregs - 1].max_lines = r->max_lines;
+			s->regs[s->nregs - 1].per_boot = r->per_boot;
+		}
 	}
 	for (i = 0; !st && i < vmmap_param_count(ctx); i++) {
 		const struct vmmap_param *p = vmmap_param_get(ctx, i);
@@ -368,6 +374,7 @@ static vmmap_status side_from_json(struct vmmap_ctx *ctx, struct side *s,
 	n = json_object_array_length(regions);
 	for (i = 0; !st && i < n; i++) {
 		json_object *r = json_object_array_get_idx(regions, i), *id;
+		json_object *pb;
 		uint64_t a, b;
 
 		if (!json_object_object_get_ex(r, "id", &id) ||
@@ -378,6 +385,9 @@ static vmmap_status side_from_json(struct vmmap_ctx *ctx, struct side *s,
 		else
 			st = side_region(ctx, s, json_object_get_string(id), a,
 					 b);
+		if (!st && json_object_object_get_ex(r, "per_boot", &pb))
+			s->regs[s->nregs - 1].per_boot =
+				json_object_get_boolean(pb);
 	}
 	if (!st && json_object_object_get_ex(root, "layout", &layout) &&
 	    json_object_is_type(layout, json_type_object)) {
@@ -872,6 +882,119 @@ static vmmap_status diff_region(struct dstate *d, const char *key,
 	return VMMAP_OK;
 }
 
+/* ---- a region placed at random at each boot: by content -------------- */
+
+struct content {		/* bytes mapped alike on each side */
+	uint64_t page_size;
+	const char *flags;
+	uint64_t bytes[2];
+};
+
+static vmmap_status content_add(struct vmmap_ctx *ctx, struct content **v,
+				size_t *n, size_t *cap, const struct seg *g,
+				int side)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*v)[i].page_size == g->page_size &&
+		    !strcmp((*v)[i].flags, g->flags))
+			break;
+	if (i == *n) {
+		if (*n == *cap) {
+			size_t nc = *cap ? 2 * *cap : 8;
+			struct content *nv = realloc(*v, nc * sizeof(**v));
+
+			if (!nv)
+				return set_nomem(ctx);
+			*v = nv;
+			*cap = nc;
+		}
+		(*v)[i].page_size = g->page_size;
+		(*v)[i].flags = g->flags;
+		(*v)[i].bytes[0] = (*v)[i].bytes[1] = 0;
+		(*n)++;
+	}
+	(*v)[i].bytes[side] += g->off_last - g->off + 1;
+	return VMMAP_OK;
+}
+
+static void content_side(const struct dstate *d, const struct content *c,
+			 int side)
+{
+	char size[16];
+
+	if (d->json) {
+		fprintf(d->out, "{\"bytes\": %" PRIu64 ", \"page_size\": %"
+			PRIu64 ", \"flags\": ", c->bytes[side], c->page_size);
+		json_flags(d->out, c->flags);
+		fputc('}', d->out);
+		return;
+	}
+	fmt_size(c->bytes[side], size, sizeof(size));
+	fmt_size(c->page_size, size + 8, sizeof(size) - 8);
+	fprintf(d->out, "    %c: %s in %s pages [%s]\n", side ? 'b' : 'a',
+		size, size + 8, c->flags);
+}
+
+static vmmap_status diff_content(struct dstate *d, const char *key)
+{
+	struct content *v = NULL;
+	size_t n = 0, cap = 0, i;
+	vmmap_status st = VMMAP_OK;
+	const struct side *s[2] = { d->a, d->b };
+	int k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; !st && i < s[k]->n; i++)
+			if (!strcmp(s[k]->regs[s[k]->v[i].reg].key, key))
+				st = content_add(d->ctx, &v, &n, &cap,
+						 &s[k]->v[i], k);
+	for (i = 0; !st && i < n; i++) {
+		const struct content *c = &v[i];
+		char change = !c->bytes[1] ? '-' : !c->bytes[0] ? '+' : '~';
+
+		if (c->bytes[0] == c->bytes[1])
+			continue;
+		if (change == '-')
+			d->removed++;
+		else if (change == '+')
+			d->added++;
+		else
+			d->changed++;
+		if (d->shown++ >= MAX_SHOWN)
+			continue;
+		if (d->json) {
+			fprintf(d->out, "%s\n    {\"change\": \"%s\", "
+				"\"region\": ", d->shown > 1 ? "," : "",
+				change == '-' ? "removed" : change == '+'
+				? "added" : "changed");
+			json_string(d->out, key);
+			fprintf(d->out, ", \"by_content\": true, \"a\": ");
+			if (c->bytes[0])
+				content_side(d, c, 0);
+			else
+				fprintf(d->out, "null");
+			fprintf(d->out, ", \"b\": ");
+			if (c->bytes[1])
+				content_side(d, c, 1);
+			else
+				fprintf(d->out, "null");
+			fputc('}', d->out);
+			continue;
+		}
+		fprintf(d->out, "%c %-8s %s (placed at random at each boot: "
+			"compared by content)\n", change, change == '-' ?
+			"removed" : change == '+' ? "added" : "changed", key);
+		if (c->bytes[0])
+			content_side(d, c, 0);
+		if (c->bytes[1])
+			content_side(d, c, 1);
+	}
+	free(v);
+	return st;
+}
+
 static void region_begin(struct dstate *d, unsigned max_lines)
 {
 	d->max_lines = max_lines;
@@ -1067,8 +1190,11 @@ vmmap_status fmt_diff(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 			if (!strcmp(b.regs[j].key, a.regs[i].key))
 				rb = &b.regs[j];
 		region_begin(&d, a.regs[i].max_lines);
-		st = diff_region(&d, a.regs[i].key, &a.regs[i],
-				 rb ? rb : &a.regs[i]);
+		if (!same && (a.regs[i].per_boot || (rb && rb->per_boot)))
+			st = diff_content(&d, a.regs[i].key);
+		else
+			st = diff_region(&d, a.regs[i].key, &a.regs[i],
+					 rb ? rb : &a.regs[i]);
 		flush(&d);
 		region_end(&d, a.regs[i].key);
 	}
@@ -1079,7 +1205,11 @@ vmmap_status fmt_diff(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		if (j < a.nregs)
 			continue;
 		region_begin(&d, b.regs[i].max_lines);
-		st = diff_region(&d, b.regs[i].key, &b.regs[i], &b.regs[i]);
+		if (!same && b.regs[i].per_boot)
+			st = diff_content(&d, b.regs[i].key);
+		else
+			st = diff_region(&d, b.regs[i].key, &b.regs[i],
+					 &b.regs[i]);
 		flush(&d);
 		region_end(&d, b.regs[i].key);
 	}
@@ -1087,8 +1217,10 @@ vmmap_status fmt_diff(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		goto out;
 	if (d.json) {
 		fprintf(out, "%s],\n  \"added\": %" PRIu64 ", \"removed\": %"
-			PRIu64 ", \"changed\": %" PRIu64 "\n}\n",
-			d.shown ? "\n  " : "", d.added, d.removed, d.changed);
+			PRIu64 ", \"changed\": %" PRIu64 ", \"not_listed\": %"
+			PRIu64 "\n}\n", d.shown ? "\n  " : "", d.added,
+			d.removed, d.changed,
+			d.shown > MAX_SHOWN ? d.shown - MAX_SHOWN : 0);
 	} else {
 		if (d.shown > MAX_SHOWN)
 			fprintf(out, "... %" PRIu64 " more differences not "

@@ -652,7 +652,8 @@ static void json_layout(struct vmmap_ctx *ctx, FILE *out)
 		fprintf(out, ", \"name\": ");
 		json_str(out, r->name);
 		fprintf(out, ", \"start\": \"0x%" PRIx64 "\", \"end\": \"0x%"
-			PRIx64 "\"}", r->start, r->last);
+			PRIx64 "\"%s}", r->start, r->last,
+			r->per_boot ? ", \"per_boot\": true" : "");
 	}
 	fprintf(out, "\n  ]");
 }

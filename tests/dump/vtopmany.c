@@ -74,11 +74,18 @@ static size_t compare(struct vmmap_ctx *ctx, const vmmap_addr_t *va,
 		    t.eff != x[i].eff))) {
 			if (bad++ < 5)
 				fprintf(stderr, "%s: 0x%016" PRIx64 ": vtop %s "
-					"0x%" PRIx64 ", vtop_many %s 0x%"
-					PRIx64 "\n", what, va[i],
+					"0x%" PRIx64 " (page 0x%" PRIx64
+					" prot 0x%" PRIx64 " eff 0x%" PRIx64
+					"), vtop_many %s 0x%" PRIx64
+					" (page 0x%" PRIx64 " prot 0x%" PRIx64
+					" eff 0x%" PRIx64 ")\n", what, va[i],
 					vmmap_strstatus(st), t.paddr,
+					(uint64_t)t.page_size,
+					(uint64_t)t.prot, (uint64_t)t.eff,
 					vmmap_strstatus(x[i].status),
-					x[i].paddr);
+					x[i].paddr, (uint64_t)x[i].page_size,
+					(uint64_t)x[i].prot,
+					(uint64_t)x[i].eff);
 		}
 		ok += !st;
 	}
