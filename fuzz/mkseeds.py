@@ -19,10 +19,13 @@ import struct
 import sys
 import zlib
 
+# byte 0 of tables.c's input names these; the others by an "arch" line
 ARCHES = ['x86_64', 'aarch64', 's390x', 'arm']
-# e_machine, ELF class 64?, big-endian
+# e_machine, ELF class 64?, big-endian (the header and notes: ppc64le's
+# are little-endian like its data, its tables big-endian)
 ELF = {'x86_64': (62, True, False), 'aarch64': (183, True, False),
-       's390x': (22, True, True), 'arm': (40, False, False)}
+       's390x': (22, True, True), 'arm': (40, False, False),
+       'riscv64': (243, True, False), 'ppc64le': (21, True, False)}
 
 
 def parse(path):
@@ -68,8 +71,9 @@ def parse(path):
 
 
 def tables_seed(pt):
-    text = '\n'.join(pt['vmci'] + pt['text']).encode()
-    out = bytearray([ARCHES.index(pt['arch']) | 4])
+    arch = [] if pt['arch'] in ARCHES else ['arch ' + pt['arch']]
+    text = '\n'.join(arch + pt['vmci'] + pt['text']).encode()
+    out = bytearray([(ARCHES.index(pt['arch']) if not arch else 0) | 4])
     out += struct.pack('<H', len(text)) + text
     for addr, data in pt['tables']:
         data = bytes(data).rstrip(b'\0')     # the rest reads as zeros

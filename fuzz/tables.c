@@ -10,7 +10,9 @@
  *               fail with VMMAP_ERR_IO
  *   bytes 1-2   length L of the text that follows
  *   L bytes     lines: "KEY=VALUE" (VMCOREINFO), "reg NAME VALUE",
- *               "sym NAME VALUE", "val NAME VALUE", "vtop ADDR"
+ *               "sym NAME VALUE", "val NAME VALUE", "vtop ADDR",
+ *               "arch NAME" (any architecture of the registry, over
+ *               byte 0's)
  *   then chunks of physical memory: u64 paddr, u32 len, len bytes (a
  *   short last chunk is cut to what is left)
  * fuzz/mkseeds.py makes seeds of it from tests/synth/ *.pt.
@@ -119,6 +121,8 @@ static void apply_line(struct vmmap_ctx *ctx, char *line, vmmap_addr_t *vtops,
 			vmmap_set_symbol(ctx, a, strtoull(b, NULL, 0));
 		else
 			vmmap_set_value(ctx, a, strtoull(b, NULL, 0));
+	} else if (!strncmp(line, "arch ", 5)) {
+		vmmap_set_arch(ctx, line + 5);
 	} else if (!strncmp(line, "vtop ", 5)) {
 		if (*nvtops < MAX_VTOPS)
 			vtops[(*nvtops)++] = strtoull(line + 5, NULL, 0);

@@ -30,7 +30,13 @@ SYNTH_TESTS = \
 	tests/synth/s390x-6.1-r3-edat.pt \
 	tests/synth/s390x-6.1-r2-tftl.pt \
 	tests/synth/s390x-synth-r1.pt \
-	tests/synth/s390x-6.12-identity.pt
+	tests/synth/s390x-6.12-identity.pt \
+	tests/synth/riscv64-6.12-sv39.pt \
+	tests/synth/riscv64-6.1-sv48-search.pt \
+	tests/synth/riscv64-7.2-sv57.pt \
+	tests/synth/ppc64le-6.12-radix-64k.pt \
+	tests/synth/ppc64le-6.12-radix-prtb.pt \
+	tests/synth/ppc64le-6.1-hash-4k.pt
 
 TEST_EXTENSIONS = .pt .sh
 PT_LOG_COMPILER = $(srcdir)/tests/run-synth
@@ -57,7 +63,8 @@ tests_addrxlat_oracle_LDADD = $(KDUMPFILE_LIBS) -laddrxlat
 
 TRUTH_TESTS = tests/truth/check-x86_64 tests/truth/check-aarch64 \
 	tests/truth/check-s390x \
-	tests/truth/check-arm tests/truth/check-drgn tests/truth/check-ptdump
+	tests/truth/check-arm tests/truth/check-riscv64 \
+	tests/truth/check-ppc64le tests/truth/check-drgn tests/truth/check-ptdump
 TESTS += $(TRUTH_TESTS)
 EXTRA_DIST += $(TRUTH_TESTS) tests/truth/common.py
 

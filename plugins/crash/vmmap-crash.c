@@ -126,6 +126,11 @@ static const char *arch_name(void)
 		{ "ARM64", "aarch64" },
 		{ "S390X", "s390x" },
 		{ "ARM", "arm" },
+		{ "RISCV64", "riscv64" },
+		/* crash's PPC64 is either byte order; the library walks
+		 * little-endian kernels (their tables are big-endian, as a
+		 * big-endian kernel's are, but their data is not) */
+		{ "PPC64", "ppc64le" },
 	};
 	size_t i;
 

@@ -17,6 +17,8 @@ extern const struct vmmap_arch vmmap_arch_x86_64;
 extern const struct vmmap_arch vmmap_arch_aarch64;
 extern const struct vmmap_arch vmmap_arch_s390x;
 extern const struct vmmap_arch vmmap_arch_arm;
+extern const struct vmmap_arch vmmap_arch_riscv64;
+extern const struct vmmap_arch vmmap_arch_ppc64le;
 
 /* By name or alias; NULL if none. */
 const struct vmmap_arch *arch_by_name(const char *name);
@@ -26,7 +28,11 @@ struct arch_clues {
 	unsigned elf_machine;	/* ELF e_machine, 0 if not ELF */
 	unsigned ptr_bits;	/* 32 or 64 (ELF class, kdump header), 0 */
 	const char *uname;	/* utsname.machine, NULL or "" if none */
-	bool big_endian;
+	bool big_endian;	/* the header's byte order */
+	/* The memory's byte order where it is known (ELFDATA2LSB 1,
+	 * ELFDATA2MSB 2; 0 unknown): that of the kernel's VMCOREINFO note
+	 * found in memory, else an ELF header's. */
+	unsigned data_order;
 	uint32_t block_size;	/* kdump-compressed: the unit of its PFNs */
 };
 

@@ -242,8 +242,8 @@ static vmmap_status batch(struct vmmap_ctx *ctx, const vmmap_addr_t *va,
 	/* the answers take the other half: a struct q is as large */
 	m.ans = ans = (struct ans *)tmp;
 	st = walk_internal(ctx, 0, VMMAP_ADDR_MAX,
-			   VMMAP_WALK_NOSPLIT | VMMAP_WALK_NOHOLES, meet_range,
-			   &m);
+			   VMMAP_WALK_NOSPLIT | VMMAP_WALK_NOHOLES | WALK_EXACT,
+			   meet_range, &m);
 	if (st)
 		goto out;
 	for (; m.k < n; m.k++) {

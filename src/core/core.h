@@ -59,6 +59,9 @@ enum va_ext {
 	VA_ZERO,	/* addresses above va_bits are zero (s390x, arm32) */
 	VA_SIGN,	/* sign-extended from bit va_bits-1 (x86_64) */
 	VA_ONES,	/* all upper bits set: a TTBR1 half (aarch64 kernel) */
+	/* the upper bits are those of va_base: one fixed window (ppc64's
+	 * kernel quadrant 0xc000..., whose tables index the bits below) */
+	VA_BASE,
 };
 
 struct pg_level {
@@ -73,10 +76,22 @@ struct pgfmt {
 	struct pg_level lv[VMMAP_MAX_LEVELS];	/* 0 = root */
 	uint8_t pte_size;	/* 4 or 8 */
 	uint8_t ptr_size;	/* the kernel's unsigned long: 4 or 8 */
-	bool big_endian;
+	bool big_endian;	/* the entries' byte order */
+	/* The kernel's own data (variables, kallsyms, notes; an extract's
+	 * ELF) is in the other byte order than its entries: ppc64le, whose
+	 * Book3S-64 tables are big-endian whatever the kernel's order
+	 * (arch/powerpc/include/asm/pgtable-be-types.h).  pg_data_be(). */
+	bool data_order_differs;
 	enum va_ext ext;
+	vmmap_addr_t va_base;	/* VA_BASE: the bits above va_bits */
 	vmmap_addr_t root;	/* physical address of the root table */
 };
+
+/* Is the kernel's data (not its entries) big-endian? */
+static inline bool pg_data_be(const struct pgfmt *f)
+{
+	return f->big_endian != f->data_order_differs;
+}
 
 static inline unsigned pg_va_bits(const struct pgfmt *f)
 {
@@ -147,6 +162,12 @@ struct vmmap_arch {
 	const char *uname_prefix;
 	/* ELF e_machine and class (32 or 64) of its dumps. */
 	unsigned elf_machine, elf_bits;
+	/* Not 0: only dumps whose memory has this byte order (ELFDATA2LSB
+	 * 1, ELFDATA2MSB 2) are this architecture's; the other order of the
+	 * same machine is another one (ppc64le and ppc64 share EM_PPC64).
+	 * The order is the one the kernel's VMCOREINFO note was found in
+	 * memory, else the ELF header's. */
+	unsigned elf_data;
 	/* VMCOREINFO keys only this architecture's kernels write
 	 * (arch_crash_save_vmcoreinfo()); "A+B": both must be there. */
 	const char *const *vmcoreinfo_marks;
@@ -172,6 +193,18 @@ struct vmmap_arch {
 	 * map _stext there. */
 	bool (*kimage_pa)(const struct vmmap_ctx *ctx, vmmap_addr_t va,
 			  vmmap_addr_t *pa_ret);
+	/* Optional, after init(): false when the tables walked do not map
+	 * the kernel image at all (ppc64's hash MMU: the linear map, which
+	 * holds the image, is bolted in the hash table, not in Linux's
+	 * tables); the loader then does not look for _stext in them, and
+	 * root_sane() checks the tables another way. */
+	bool (*image_mapped)(const struct vmmap_ctx *ctx);
+	/* Optional, after init(): false, with the reason in @why, when the
+	 * root table @data cannot be the kernel's under this layout (ppc64's
+	 * hash MMU: an entry where Linux's tables hold nothing).  The loader
+	 * then refuses the root as it does one that maps nothing. */
+	bool (*root_sane)(const struct vmmap_ctx *ctx, const uint8_t *data,
+			  char *why, size_t size);
 	/* Resolve paging mode, root and layout; fills ctx->fmt, params and
 	 * regions.  May walk (vmmap_walk with ctx->loading set). */
 	vmmap_status (*init)(struct vmmap_ctx *ctx);
@@ -248,7 +281,16 @@ struct ptdump_style {
 	unsigned first_extra;	/* markers already crossed printed with the
 				 * first one (PT_ALL_MARKERS: all) */
 	unsigned per_entry;	/* markers an entry may cross and print */
-	bool skip_empty;	/* no line for what maps nothing (arm) */
+	/* Where the kernel's walk starts (0: at the first marker); the
+	 * first marker is printed there whatever its address (riscv walks
+	 * from KERN_VIRT_START, below "Fixmap start"). */
+	vmmap_addr_t start;
+	bool pa;		/* a physical-address column before the size
+				 * (riscv, powerpc dump_addr()) */
+	bool end_incl;		/* the end address printed is the last one
+				 * (powerpc: addr - 1) */
+	bool skip_empty;	/* no line for what maps nothing (arm, riscv,
+				 * powerpc: only lines with flags) */
 	bool zero_start;	/* the first line starts at 0, at level 0,
 				 * with no marker before it (arm64 v5.4-
 				 * v5.10: pg_state.level left 0) */
@@ -271,6 +313,11 @@ struct vmmap_ctx {
 	struct kvlist regs;	/* name -> hex value */
 	char *arch_hint;	/* from the dump or the user */
 	char *release_hint;	/* uname -r from the dump header */
+	/* The byte order the kernel's VMCOREINFO note was found in, in
+	 * memory (vmci_scan()): 1 little-endian, 2 big-endian (ELFDATA2*),
+	 * 0 not found there.  The memory's own order, which a dump's header
+	 * may not say (QEMU 7.2 writes ppc64le dumps big-endian). */
+	unsigned note_order;
 
 	const struct vmmap_arch *arch;
 	struct pgfmt fmt;
@@ -483,6 +530,11 @@ static inline uint64_t mem_get_pte(const struct pgfmt *f, const uint8_t *t, unsi
 }
 
 /* The walker (walk.c); the layout code walks while loading. */
+/* Internal walk flag: merge only leaves whose prot and eff are equal in
+ * every bit, not only in the descriptor's merge_mask, so that a range's
+ * prot is each of its pages' (vmmap_vtop_many() answers as vmmap_vtop();
+ * ppc64's hash bookkeeping bits differ page by page). */
+#define WALK_EXACT	0x100
 vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 			   vmmap_addr_t last, unsigned flags,
 			   vmmap_range_fn *fn, void *arg);
@@ -566,5 +618,7 @@ uint32_t kernel_version(const struct vmmap_ctx *ctx);
 
 /* Canonical address from an index path value. */
 vmmap_addr_t va_canonical(const struct pgfmt *f, vmmap_addr_t va);
+/* The part of the 64-bit space the tables translate: [lo, hi]. */
+void pg_space(const struct pgfmt *f, vmmap_addr_t *lo, vmmap_addr_t *hi);
 
 #endif /* VMMAP_CORE_H */

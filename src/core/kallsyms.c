@@ -244,7 +244,7 @@ static vmmap_status ks_open(struct vmmap_ctx *ctx, struct ksyms **ret)
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return set_nomem(ctx);
-	k->be = ctx->fmt.big_endian;
+	k->be = pg_data_be(&ctx->fmt);
 	st = read_sym(ctx, "kallsyms_num_syms", b, 4);
 	if (st)
 		goto fail;

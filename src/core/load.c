@@ -42,9 +42,8 @@ static void reset_results(struct vmmap_ctx *ctx)
 	ctx->markers_done = false;
 	/* x86's note_page() (arch/x86/mm/dump_pagetables.c): one marker an
 	 * entry */
+	memset(&ctx->ptdump, 0, sizeof(ctx->ptdump));
 	ctx->ptdump.sep = "   ";
-	ctx->ptdump.header = NULL;
-	ctx->ptdump.first_extra = 0;
 	ctx->ptdump.per_entry = 1;
 	free(ctx->archdata);
 	ctx->archdata = NULL;
@@ -128,7 +127,15 @@ static vmmap_status sanity(struct vmmap_ctx *ctx)
 				      " has no valid entry: it maps nothing",
 				      f->root);
 	}
-	if (!lookup_symbol(ctx, "_stext", &stext))
+	if (ctx->arch->root_sane) {
+		char why[256];
+
+		if (!ctx->arch->root_sane(ctx, data, why, sizeof(why)))
+			return insane(ctx, "the page-table root 0x%" PRIx64
+				      " %s", f->root, why);
+	}
+	if (!lookup_symbol(ctx, "_stext", &stext) ||
+	    (ctx->arch->image_mapped && !ctx->arch->image_mapped(ctx)))
 		return VMMAP_OK;
 	st = vtop_internal(ctx, stext, &t);
 	if (st == VMMAP_ERR_NOMEM)

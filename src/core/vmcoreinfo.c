@@ -211,6 +211,26 @@ static bool try_note(struct vmmap_ctx *ctx, uint64_t addr, uint32_t descsz)
 	return ok;
 }
 
+/* A note header at @p in either byte order: its descsz, and the order
+ * in *be_ret. */
+static uint32_t note_either(const uint8_t *p, bool *be_ret)
+{
+	uint32_t descsz = note_at(p, false);
+
+	*be_ret = !descsz;
+	return descsz ? descsz : note_at(p, true);
+}
+
+/* The note at @addr is used: say in which byte order memory holds it. */
+static bool found_note(struct vmmap_ctx *ctx, uint64_t addr, uint32_t descsz,
+		       bool be)
+{
+	if (!try_note(ctx, addr, descsz))
+		return false;
+	ctx->note_order = be ? 2 : 1;
+	return true;
+}
+
 static bool scan_page(struct vmmap_ctx *ctx, const uint8_t *page,
 		      uint64_t addr)
 {
@@ -220,13 +240,12 @@ static bool scan_page(struct vmmap_ctx *ctx, const uint8_t *page,
 	 * (alloc_pages_exact()), before that a static array. */
 	for (i = 0; i + VMCI_DESC_OFF <= SCAN_PAGE; i += 4) {
 		uint32_t descsz;
+		bool be;
 
 		if (page[i + 12] != 'V')
 			continue;
-		descsz = note_at(page + i, false);
-		if (!descsz)
-			descsz = note_at(page + i, true);
-		if (descsz && try_note(ctx, addr + i, descsz))
+		descsz = note_either(page + i, &be);
+		if (descsz && found_note(ctx, addr + i, descsz, be))
 			return true;
 	}
 	return false;
@@ -237,14 +256,13 @@ static bool try_note_at(struct vmmap_ctx *ctx, uint64_t addr)
 {
 	uint8_t buf[VMCI_DESC_OFF];
 	uint32_t descsz;
+	bool be;
 
 	if (!addr || addr % 4 ||
 	    mem_read_phys(ctx, addr, buf, sizeof(buf)) != VMMAP_OK)
 		return false;
-	descsz = note_at(buf, false);
-	if (!descsz)
-		descsz = note_at(buf, true);
-	return descsz && try_note(ctx, addr, descsz);
+	descsz = note_either(buf, &be);
+	return descsz && found_note(ctx, addr, descsz, be);
 }
 
 vmmap_status vmci_scan(struct vmmap_ctx *ctx, vmmap_addr_t first,
@@ -262,6 +280,7 @@ vmmap_status vmci_scan(struct vmmap_ctx *ctx, vmmap_addr_t first,
 		return set_nomem(ctx);
 	ctx->errmsg = NULL;
 	ctx->quiet++;
+	ctx->note_order = 0;
 	found = note_addr != VMMAP_ADDR_MAX && try_note_at(ctx, note_addr);
 	for (addr = first & ~(uint64_t)(SCAN_PAGE - 1);
 	     !found && addr < end && addr >= first - first % SCAN_PAGE &&

@@ -300,7 +300,8 @@ static bool run_is_single_page(const struct run *r)
 static bool can_merge(const struct walker *w, const struct run *a,
 		      const struct run *b)
 {
-	uint64_t mask = w->ctx->arch->merge_mask;
+	uint64_t mask = w->flags & WALK_EXACT ? ~UINT64_C(0)
+					      : w->ctx->arch->merge_mask;
 
 	if (w->flags & VMMAP_WALK_RAW) {
 		if (a->kind == VMMAP_RANGE_REPLICA &&
@@ -868,15 +869,15 @@ vmmap_addr_t va_canonical(const struct pgfmt *f, vmmap_addr_t va)
 							     : va & ~high;
 	case VA_ONES:
 		return va | high;
+	case VA_BASE:
+		return (va & ~high) | (f->va_base & high);
 	case VA_ZERO:
 		break;
 	}
 	return va & ~high;
 }
 
-/* The part of the 64-bit space the tables describe: [lo, hi]. */
-static void walked_space(const struct pgfmt *f, vmmap_addr_t *lo,
-			 vmmap_addr_t *hi)
+void pg_space(const struct pgfmt *f, vmmap_addr_t *lo, vmmap_addr_t *hi)
 {
 	unsigned bits = pg_va_bits(f);
 	vmmap_addr_t top = bits >= 64 ? VMMAP_ADDR_MAX
@@ -886,7 +887,12 @@ static void walked_space(const struct pgfmt *f, vmmap_addr_t *lo,
 	*hi = f->ext == VA_ZERO ? top : VMMAP_ADDR_MAX;
 	if (f->ext == VA_ONES)
 		*lo = ~top;
+	if (f->ext == VA_BASE && top != VMMAP_ADDR_MAX) {
+		*lo = f->va_base & ~top;
+		*hi = *lo | top;
+	}
 }
+
 
 vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 			   vmmap_addr_t last, unsigned flags,
@@ -896,7 +902,7 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	vmmap_addr_t lo, hi;
 	vmmap_status st;
 	unsigned mode = flags & (VMMAP_WALK_RAW | VMMAP_WALK_ALIASES |
-				 VMMAP_WALK_ALL);
+				 VMMAP_WALK_ALL | WALK_EXACT);
 
 	if (first > last)
 		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
@@ -922,7 +928,7 @@ vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	if (ctx->progress_fn)
 		w->t0 = w->t_report = clock_now();
 
-	walked_space(w->f, &lo, &hi);
+	pg_space(w->f, &lo, &hi);
 	if (lo > 0 && first < lo) {
 		/* Below a TTBR1-style space: not described by these tables. */
 		struct run r = { 0 };
@@ -993,7 +999,7 @@ vmmap_status vtop_internal(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 
 	memset(ret, 0, sizeof(*ret));
 	ret->vaddr = vaddr;
-	walked_space(f, &lo, &hi);
+	pg_space(f, &lo, &hi);
 	if (vaddr < lo || vaddr > hi || va_canonical(f, vaddr) != vaddr)
 		return vmmap_set_error(ctx, VMMAP_ERR_NOTMAPPED,
 			"0x%" PRIx64 " is outside the translated address space",

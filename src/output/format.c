@@ -333,7 +333,8 @@ struct pt_state {
 
 static void pt_line(struct pt_state *s, vmmap_addr_t end)
 {
-	char size[16], prot[128];
+	const struct ptdump_style *ps = &s->ctx->ptdump;
+	char size[16], prot[128], pa[24] = "";
 	int width = s->ctx->fmt.ptr_size == 4 ? 8 : 16;
 
 	const struct vmmap_region *reg = vmmap_region_of(s->ctx, s->start);
@@ -347,9 +348,13 @@ static void pt_line(struct pt_state *s, vmmap_addr_t end)
 		snprintf(size, sizeof(size), "%" PRIu64 "E",
 			 (uint64_t)16);	/* the whole 64-bit space */
 	s->ctx->arch->ptdump_prot(s->ctx, &s->cur, prot, sizeof(prot));
-	fprintf(s->out, "0x%0*" PRIx64 "-0x%0*" PRIx64 "%s%9.*s%s %s\n",
-		width, s->start, width, end, s->ctx->ptdump.sep,
-		(int)strlen(size) - 1, size, size + strlen(size) - 1, prot);
+	if (ps->pa)
+		snprintf(pa, sizeof(pa), " 0x%0*" PRIx64 " ", width,
+			 s->cur.kind == VMMAP_RANGE_MAPPED ? s->cur.phys : 0);
+	fprintf(s->out, "0x%0*" PRIx64 "-0x%0*" PRIx64 "%s%s%9.*s%s %s\n",
+		width, s->start, width, ps->end_incl ? end - 1 : end, ps->sep,
+		pa, (int)strlen(size) - 1, size, size + strlen(size) - 1,
+		prot);
 }
 
 static void pt_next_marker(struct pt_state *s)
@@ -469,6 +474,9 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 	struct pt_state *s = arg;
 	struct vmmap_range piece = *r;
 	vmmap_status st = VMMAP_OK;
+	vmmap_addr_t walk_start = s->ctx->ptdump.start ? s->ctx->ptdump.start
+				  : s->ctx->nmarkers ? s->ctx->markers[0].addr
+						     : 0;
 
 	/* A range of an unsplit walk may span regions and markers: cut it
 	 * where the kernel's walk would see something new. */
@@ -496,12 +504,13 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 			      "guard") && !s->ctx->ptdump.walk_guard)))
 			cut = reg->last;
 		/* The kernel's walk starts at its first marker (arm64:
-		 * PAGE_OFFSET, x86: 0); what lies below is not in its
+		 * PAGE_OFFSET, x86: 0) or where the architecture says
+		 * (riscv: KERN_VIRT_START); what lies below is not in its
 		 * output. */
-		if (s->ctx->nmarkers && piece.start < s->ctx->markers[0].addr) {
-			if (piece.last < s->ctx->markers[0].addr)
+		if (walk_start && piece.start < walk_start) {
+			if (piece.last < walk_start)
 				return VMMAP_OK;
-			piece.start = s->ctx->markers[0].addr;
+			piece.start = walk_start;
 			continue;
 		}
 		/* the next marker inside the piece: the kernel notices it
@@ -714,12 +723,13 @@ vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		}
 
 		/* The kernel walks what its tables translate: up to the ASCE
-		 * limit on s390x, 4 GiB on arm; the last line ends there
-		 * (at 0 for a 32-bit unsigned long, as its printf does). */
-		if (ctx->fmt.ext == VA_ZERO && pg_va_bits(&ctx->fmt) < 64) {
-			vmmap_addr_t top = ((vmmap_addr_t)1 <<
-					    pg_va_bits(&ctx->fmt)) - 1;
+		 * limit on s390x, 4 GiB on arm, the end of ppc64's kernel
+		 * window; the last line ends there (at 0 for a 32-bit
+		 * unsigned long, as its printf does). */
+		{
+			vmmap_addr_t lo, top;
 
+			pg_space(&ctx->fmt, &lo, &top);
 			if (s.last > top)
 				s.last = top;
 			if (s.first > s.last)

@@ -195,7 +195,8 @@ static vmmap_status write_headers(struct vmmap_ctx *ctx, int fd,
 	if (!elf || !gelf_newehdr(elf, cls) || !gelf_getehdr(elf, &eh))
 		goto fail;
 	elf_flagelf(elf, ELF_C_SET, ELF_F_LAYOUT);
-	eh.e_ident[EI_DATA] = ctx->fmt.big_endian ? ELFDATA2MSB : ELFDATA2LSB;
+	eh.e_ident[EI_DATA] = pg_data_be(&ctx->fmt) ? ELFDATA2MSB
+							 : ELFDATA2LSB;
 	eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
 	eh.e_type = ET_CORE;
 	eh.e_machine = (GElf_Half)a->elf_machine;
@@ -293,10 +294,10 @@ PUBLIC vmmap_status vmmap_write_extract(struct vmmap_ctx *ctx, const char *path,
 		st = extract_note(ctx, &note, source_name);
 	if (!st && vmci.len)
 		st = add_note(ctx, &notes, "VMCOREINFO", 0, &vmci,
-			      ctx->fmt.big_endian);
+			      pg_data_be(&ctx->fmt));
 	if (!st)
 		st = add_note(ctx, &notes, VMMAP_NOTE_NAME, VMMAP_NOTE_EXTRACT,
-			      &note, ctx->fmt.big_endian);
+			      &note, pg_data_be(&ctx->fmt));
 	if (st)
 		goto out;
 	load_off = calloc(rec->n + 1, sizeof(*load_off));

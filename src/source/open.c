@@ -59,6 +59,7 @@ vmmap_status source_finish(struct vmmap_ctx *ctx, const struct source_hints *h)
 		.ptr_bits = h->ptr_bits,
 		.uname = h->machine,
 		.big_endian = h->big_endian,
+		.data_order = h->elf_machine ? (h->big_endian ? 2 : 1) : 0,
 		.block_size = h->block_size,
 	};
 	char buf[32];
@@ -73,6 +74,10 @@ vmmap_status source_finish(struct vmmap_ctx *ctx, const struct source_hints *h)
 		if (vmci_scan_all(ctx, arch_note_addr(ctx, arch)) != VMMAP_OK)
 			vmmap_clear_error(ctx);
 	}
+	/* The note's byte order is the memory's: an ELF header may say
+	 * another (QEMU 7.2 writes ppc64le guests' dumps big-endian). */
+	if (ctx->note_order)
+		c.data_order = ctx->note_order;
 	arch = arch_detect(ctx, &c, buf, sizeof(buf));
 	return set_hints(ctx, h, arch);
 }

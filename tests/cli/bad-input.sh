@@ -99,5 +99,102 @@ else
 	fail=$((fail + 1)); echo "FAIL dump-unchanged"
 fi
 
+# riscv64 and ppc64le: damaged tables and layouts in copies of the matrix
+# extracts (testdata/mkmatrix), one error line each
+MATRIX="$top_srcdir/testdata/matrix"
+# elfpatch FILE PHYS HEX: overwrite the bytes at a physical address of
+# an ELF64 core (little-endian headers, as an extract has); HEX "zero:N":
+# N zero bytes
+elfpatch() {
+	python3 - "$@" <<'PY'
+import struct, sys
+path, phys, data = sys.argv[1], int(sys.argv[2], 0), sys.argv[3]
+data = bytes(int(data[5:])) if data.startswith('zero:') else bytes.fromhex(data)
+with open(path, 'r+b') as f:
+    h = f.read(64)
+    phoff, = struct.unpack_from('<Q', h, 32)
+    n, = struct.unpack_from('<H', h, 56)
+    for i in range(n):
+        f.seek(phoff + 56 * i)
+        t, _, off, _, pa, fs, _, _ = struct.unpack('<IIQQQQQQ', f.read(56))
+        if t == 1 and pa <= phys and phys + len(data) <= pa + fs:
+            f.seek(off + phys - pa)
+            f.write(data)
+            sys.exit(0)
+sys.exit('physical 0x%x not in %s' % (phys, path))
+PY
+}
+layout() { "$VMMAP" --layout "$1" | sed -n "s/^$2  *0x\([0-9a-f]*\) .*/0x\1/p"; }
+rv="$MATRIX/riscv64-6.12-sv57/vmcore.extract.xz"
+if [ -f "$rv" ]; then
+	xz -dc "$rv" >"$tmp/rv"
+	root=$(layout "$tmp/rv" root)
+	# the root table zeroed: it maps nothing
+	cp "$tmp/rv" "$tmp/rv-zero"
+	elfpatch "$tmp/rv-zero" "$root" zero:4096
+	expect riscv64-root-zeroed 1 "riscv64 layout: the page-table root 0x[0-9a-f]+ has no valid entry" -- "$tmp/rv-zero"
+	# every entry of the root a pointer with N set (reserved): invalid
+	cp "$tmp/rv" "$tmp/rv-n"
+	elfpatch "$tmp/rv-n" "$root" "$(python3 -c 'import sys; sys.stdout.write((bytes.fromhex("0100000000000080") * 512).hex())')"
+	expect riscv64-root-reserved 1 "riscv64 layout: the page-table root 0x[0-9a-f]+ has no valid entry" -- "$tmp/rv-n"
+	# va_kernel_pa_offset off by 1 MiB: a root that is no page table here
+	xz -dc "$rv" | strings -n 8 | grep -E '^[A-Z_]+(\([A-Za-z_.]+\))?=' |
+		grep -v 'va_kernel_pa_offset' >"$tmp/rv-vmci"
+	echo 'NUMBER(va_kernel_pa_offset)=0xfffffffeffd00000' >>"$tmp/rv-vmci"
+	expect riscv64-bad-voffset 1 "riscv64 layout: .*root 0x[0-9a-f]+" -- --vmcoreinfo "$tmp/rv-vmci" "$tmp/rv"
+else
+	echo "skip: no $rv (testdata/mkmatrix)"
+fi
+pp="$MATRIX/ppc64le-7.2-radix-64k/vmcore.extract.xz"
+if [ -f "$pp" ]; then
+	xz -dc "$pp" >"$tmp/pp"
+	root=$(layout "$tmp/pp" root)
+	cp "$tmp/pp" "$tmp/pp-zero"
+	elfpatch "$tmp/pp-zero" "$root" zero:65536
+	expect ppc64le-root-zeroed 1 "ppc64le layout: the page-table root 0x[0-9a-f]+ has no valid entry" -- "$tmp/pp-zero"
+	# swapper_pg_dir 4 KiB off: the radix pgd is 64 KiB, aligned to it
+	xz -dc "$pp" | strings -n 8 | grep -E '^[A-Z_]+(\([A-Za-z_.]+\))?=' |
+		grep -v 'SYMBOL(swapper_pg_dir)' >"$tmp/pp-vmci"
+	printf 'SYMBOL(swapper_pg_dir)=c%015x\n' $((root + 4096)) >>"$tmp/pp-vmci"
+	expect ppc64le-root-misaligned 1 "ppc64le layout: the page-table root 0x[0-9a-f]+ is not aligned to its table's size \(0x10000\)" -- --vmcoreinfo "$tmp/pp-vmci" "$tmp/pp"
+	# the same memory under a big-endian ELF header with its VMCOREINFO
+	# note: a big-endian ppc64 kernel's dump, not walked as ppc64le
+	python3 - "$tmp/pp" "$tmp/pp-be" <<'PY'
+import struct, sys
+src, dst = sys.argv[1], sys.argv[2]
+b = bytearray(open(src, 'rb').read())
+eh = struct.unpack_from('<HHIQQQIHHHHHH', b, 16)
+b[5] = 2
+struct.pack_into('>HHIQQQIHHHHHH', b, 16, *eh)
+phoff, n = eh[4], eh[9]
+for i in range(n):
+    o = phoff + 56 * i
+    ph = struct.unpack_from('<IIQQQQQQ', b, o)
+    struct.pack_into('>IIQQQQQQ', b, o, *ph)
+    if ph[0] == 4:          # PT_NOTE: the note headers too
+        p, end = ph[2], ph[2] + ph[5]
+        while p + 12 <= end:
+            nsz, dsz, typ = struct.unpack_from('<III', b, p)
+            struct.pack_into('>III', b, p, nsz, dsz, typ)
+            p += 12 + (nsz + 3) // 4 * 4 + (dsz + 3) // 4 * 4
+open(dst, 'wb').write(b)
+PY
+	expect ppc64-big-endian 1 "architecture 'ppc64' is not supported" -- "$tmp/pp-be"
+else
+	echo "skip: no $pp (testdata/mkmatrix)"
+fi
+ph="$MATRIX/ppc64le-7.2-hash-64k/vmcore.extract.xz"
+if [ -f "$ph" ]; then
+	# hash MMU: the kernel image is not in Linux's tables, so a wrong
+	# root is told by an entry in the linear map, which they leave empty
+	xz -dc "$ph" >"$tmp/ph"
+	root=$(layout "$tmp/ph" root)
+	cp "$tmp/ph" "$tmp/ph-linear"
+	elfpatch "$tmp/ph-linear" "$root" 80000000010000c0
+	expect ppc64le-hash-root-linear 1 "ppc64le layout: the page-table root 0x[0-9a-f]+ has entry 0 \(0x80000000010000c0, for 0xc000000000000000\) in the linear map" -- "$tmp/ph-linear"
+else
+	echo "skip: no $ph (testdata/mkmatrix)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
