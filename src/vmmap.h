@@ -171,8 +171,13 @@ vmmap_status vmmap_set_value(struct vmmap_ctx *ctx, const char *name,
 /** A CPU register of a live target ("cr3", "cr4", "ttbr1_el1", "tcr_el1"). */
 vmmap_status vmmap_set_reg(struct vmmap_ctx *ctx, const char *name,
 			   uint64_t value);
-/** Read symbols from a vmlinux (ELF .symtab) or a System.map text file. */
+/** Read symbols from a vmlinux (ELF .symtab) or a System.map text file.
+ * A vmlinux's types (BTF or DWARF) also serve kernels whose dump has no
+ * BTF (see vmmap_objects()). */
 vmmap_status vmmap_load_symbols(struct vmmap_ctx *ctx, const char *path);
+/** Only the types of a vmlinux (its BTF, else its DWARF), for kernels
+ * whose dump has no BTF; its symbols are not read. */
+vmmap_status vmmap_load_types(struct vmmap_ctx *ctx, const char *path);
 
 /**
  * The VMCOREINFO keys the library may use, NULL-terminated: for front ends
@@ -450,10 +455,152 @@ vmmap_status vmmap_write_extract(struct vmmap_ctx *ctx, const char *path,
 					     executable at another */
 #define VMMAP_CHECK_USER	0x4	/**< kernel memory user mode reaches */
 #define VMMAP_CHECK_ALL		0x7
+/** In a user address space (vmmap_select_mm()): wx is a page user mode
+ * may write and execute, user a user page mapping kernel memory (above
+ * the user part, or the kernel image's physical pages outside the
+ * kernel's own special mappings), and: */
+#define VMMAP_CHECK_NOVMA	0x8	/**< present pages outside any VMA */
+#define VMMAP_CHECK_VMAPERM	0x10	/**< pages allowing more than their VMA */
+#define VMMAP_CHECK_USER_ALL	0x1d
 
 /** Findings of the last vmmap_run() with checks, or differences of the
  * last one with --diff (0: clean, the same). */
 uint64_t vmmap_findings(const struct vmmap_ctx *ctx);
+
+/* ---- What the kernel's own data structures say ---------------------- */
+
+/*
+ * The kernel's types come from its BTF (CONFIG_DEBUG_INFO_BTF: the blob in
+ * its image, found through __start_BTF or by its header) or, for kernels
+ * without, from the vmlinux given with vmmap_load_symbols() (its BTF or
+ * DWARF); symbols from what was given, the dump's kallsyms (VMCOREINFO
+ * v6.0+) and VMCOREINFO.  Each call below says in its error which type,
+ * member or symbol the dump lacks.  Results are kept in the context until
+ * it is loaded again.
+ */
+
+/** Where the kernel's types come from ("the dump's BTF ..."), or NULL and
+ * the reason in vmmap_errmsg(). */
+const char *vmmap_types_source(struct vmmap_ctx *ctx);
+
+/** Offset and size (bytes) of member @p path ("list", "busy.head") of
+ * struct or union @p type, from the kernel's types. */
+vmmap_status vmmap_type_member(struct vmmap_ctx *ctx, const char *type,
+			       const char *path, uint64_t *offset_ret,
+			       uint64_t *size_ret);
+
+/** @p addr as the kernel's "%pS" prints it ("kernel_clone+0xbf/0x430",
+ * "fw_cfg_sysfs_probe+0x28c/0x8e4 [qemu_fw_cfg]", or "0x..."). */
+vmmap_status vmmap_symbolize(struct vmmap_ctx *ctx, vmmap_addr_t addr,
+			     char *buf, size_t size);
+
+/** A kernel object that owns part of the kernel's address space. */
+struct vmmap_object {
+	vmmap_addr_t start, last;	/**< inclusive */
+	/** "vmalloc", "ioremap", "vmap", "vm_map_ram", "unpurged" (vmap
+	 * areas), "module", "stack", "percpu", "kfence" */
+	const char *kind;
+	/** The label: "module loop .text", "stack PID 1 (sh)",
+	 * "vmalloc kernel_clone+0xbf/0x430" */
+	const char *name;
+	/** vmap areas: the caller ("%pS"), NULL if none */
+	const char *caller;
+	vmmap_addr_t phys;	/**< ioremap: the physical address, else 0 */
+	uint64_t pages;		/**< vmap areas: pages allocated */
+	int64_t pid;		/**< stacks: the task's PID, else -1 */
+	const char *module;	/**< modules: the name, else NULL */
+	const char *section;	/**< modules: ".text", ... */
+	/** The kernel structure it comes from: vm_struct (vmap_area when
+	 * there is none), struct module, task_struct; 0 if none. */
+	vmmap_addr_t addr;
+};
+
+/**
+ * The kernel's objects, sorted by start (an object may lie inside another:
+ * a module's sections in its vmalloc area, a task's stack in its).  What
+ * could not be read (a symbol or type the dump lacks) leaves those objects
+ * out; vmmap_object_notes() says which and why.  VMMAP_ERR_NOINFO when
+ * nothing could be read (no types).
+ */
+vmmap_status vmmap_objects(struct vmmap_ctx *ctx,
+			   const struct vmmap_object **objs_ret,
+			   size_t *n_ret);
+/** The innermost object holding @p addr, or NULL (after vmmap_objects()). */
+const struct vmmap_object *vmmap_object_of(struct vmmap_ctx *ctx,
+					   vmmap_addr_t addr);
+/** Why some objects are missing: one line each. */
+size_t vmmap_object_note_count(struct vmmap_ctx *ctx);
+const char *vmmap_object_note(struct vmmap_ctx *ctx, size_t i);
+
+/** Print the kernel's /proc/vmallocinfo, from its vmap areas. */
+vmmap_status vmmap_vmallocinfo(struct vmmap_ctx *ctx, FILE *out);
+
+/** A loaded module, as /proc/modules shows it. */
+struct vmmap_module {
+	const char *name;
+	vmmap_addr_t addr;	/**< its text (/proc/modules' address) */
+	uint64_t size;		/**< /proc/modules' size */
+	const char *state;	/**< "Live", "Loading", "Unloading" */
+	vmmap_addr_t module;	/**< the struct module */
+	/** /proc/modules' reference count (CONFIG_MODULE_UNLOAD), and
+	 * whether it could be read (else /proc/modules prints "-") */
+	int64_t refcnt;
+	bool refcnt_known;
+	/** the modules using it as /proc/modules lists them ("vfat,",
+	 * "[permanent],"), "-" for none or unknown */
+	const char *deps;
+	/** its taint flags as /proc/modules prints them after the address
+	 * ("(OE)", "(E-)" when unloading), "" for none */
+	const char *flags;
+};
+vmmap_status vmmap_modules(struct vmmap_ctx *ctx,
+			   const struct vmmap_module **mods_ret,
+			   size_t *n_ret);
+
+/** A task (every thread of every process, and each CPU's idle task). */
+struct vmmap_task {
+	int64_t pid, tgid;
+	char comm[17];
+	vmmap_addr_t task;	/**< the task_struct */
+	vmmap_addr_t mm;	/**< its mm_struct, 0 for kernel threads */
+	vmmap_addr_t stack;	/**< task_struct.stack */
+	uint64_t stack_size;	/**< THREAD_SIZE */
+	bool kthread;
+	int idle_cpu;		/**< the CPU whose idle task it is, else -1 */
+};
+vmmap_status vmmap_tasks(struct vmmap_ctx *ctx,
+			 const struct vmmap_task **tasks_ret, size_t *n_ret);
+
+/** A VMA of a user address space, as /proc/PID/maps shows it. */
+struct vmmap_vma {
+	vmmap_addr_t start, last;	/**< inclusive (maps: last + 1) */
+	uint64_t flags;			/**< vm_flags */
+	char perms[5];			/**< "r-xp" */
+	uint64_t offset;		/**< vm_pgoff << PAGE_SHIFT */
+	unsigned dev_major, dev_minor;
+	uint64_t inode;
+	/** the file's path, "[heap]", "[stack]", "[vdso]", ... or "" */
+	const char *name;
+	vmmap_addr_t vma;		/**< the vm_area_struct */
+};
+
+/** The VMAs of the mm_struct at @p mm, in address order. */
+vmmap_status vmmap_vmas(struct vmmap_ctx *ctx, vmmap_addr_t mm,
+			const struct vmmap_vma **vmas_ret, size_t *n_ret);
+
+/**
+ * Make the user address space of the mm_struct at @p mm the one that
+ * vmmap_walk(), vmmap_vtop(), the regions and vmmap_run() work on: its
+ * page tables (mm->pgd, walked with the kernel's descriptor), its regions
+ * the VMAs (id "vma", the maps line as name) and the gaps between them
+ * (id "novma").  @p mm 0: back to the kernel's.  Kernel objects are still
+ * read through the kernel's tables.
+ */
+vmmap_status vmmap_select_mm(struct vmmap_ctx *ctx, vmmap_addr_t mm);
+/** The same for the task with PID @p pid (its mm_struct). */
+vmmap_status vmmap_select_pid(struct vmmap_ctx *ctx, int64_t pid);
+/** The mm_struct selected, 0 for the kernel's address space. */
+vmmap_addr_t vmmap_selected_mm(const struct vmmap_ctx *ctx);
 
 /* ---- Commands shared by every front end ------------------------------ */
 
@@ -493,6 +640,19 @@ struct vmmap_opts {
 	const char *diff;	/**< --diff=OTHER: a dump, JSON map or ptdump
 				     text to compare with */
 	bool quiet;		/**< --quiet: no progress bar */
+	/** --objects: label each range with the kernel object it lies in
+	 * (a column of the table, "object" in JSON); --objects=list: the
+	 * objects themselves */
+	bool objects;
+	bool objects_list;
+	bool vmallocinfo;	/**< --vmallocinfo */
+	bool modules;		/**< --modules: as /proc/modules */
+	bool tasks;		/**< --tasks: every task */
+	/** --pid=N / --mm=ADDR: that user address space instead */
+	bool have_pid;
+	int64_t pid;
+	vmmap_addr_t mm;
+	bool all_tasks;		/**< --all-tasks: every user address space */
 	bool help;
 };
 

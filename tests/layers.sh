@@ -1,7 +1,7 @@
 #!/bin/sh
 # layers.sh - the rooms of doc/design.md hold on the objects: every edge of
 # the link-level graph (an object using a symbol another defines) points
-# into its own room or one below (core < arch < source < output), except
+# into its own room or one below (core < arch < source < kernel < output), except
 # the one documented loader -> registry edge, and no objects form a cycle.
 set -u
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}

@@ -68,6 +68,12 @@ TRUTH_TESTS = tests/truth/check-x86_64 tests/truth/check-aarch64 \
 TESTS += $(TRUTH_TESTS)
 EXTRA_DIST += $(TRUTH_TESTS) tests/truth/common.py
 
+# The kernel's objects (issue 12): --vmallocinfo, --modules, --tasks,
+# --objects and --pid=1 of every corpus dump against the guest's
+# vmallocinfo, modules and ps; a kernel without BTF says so.
+TESTS += tests/objects/check-objects
+EXTRA_DIST += tests/objects/check-objects
+
 # --extract: every corpus dump's extract maps exactly like the dump.
 TESTS += tests/extract/check-extract
 EXTRA_DIST += tests/extract/check-extract

@@ -229,6 +229,10 @@ static vmmap_status give_crash_view(struct vmmap_ctx *ctx)
 		st = give_symbols(ctx);
 	if (!st)
 		st = give_values(ctx);
+	/* crash's vmlinux: its types serve kernels whose dump has no BTF
+	 * (--objects, --vmallocinfo, --pid); not an ELF file: none */
+	if (!st && pc->namelist && vmmap_load_types(ctx, pc->namelist))
+		vmmap_clear_error(ctx);
 	return st;
 }
 

@@ -1347,6 +1347,309 @@ static PyObject *Ctx_html(CtxObject *self, PyObject *args, PyObject *kw)
 	return run_picture(self, args, kw, "html");
 }
 
+/* ---- what the kernel's own structures say ---- */
+
+/* Append @o (a new reference, NULL: the error is set) to @l. */
+static int append_new(PyObject *l, PyObject *o)
+{
+	int r;
+
+	if (!o)
+		return -1;
+	r = PyList_Append(l, o);
+	Py_DECREF(o);
+	return r;
+}
+
+static PyObject *object_dict(const struct vmmap_object *o)
+{
+	return Py_BuildValue("{s:K,s:K,s:s,s:s,s:z,s:K,s:K,s:L,s:z,s:z,s:K}",
+			     "start", (unsigned long long)o->start,
+			     "last", (unsigned long long)o->last,
+			     "kind", o->kind, "name", o->name,
+			     "caller", o->caller,
+			     "phys", (unsigned long long)o->phys,
+			     "pages", (unsigned long long)o->pages,
+			     "pid", (long long)o->pid, "module", o->module,
+			     "section", o->section,
+			     "addr", (unsigned long long)o->addr);
+}
+
+static PyObject *Ctx_objects(CtxObject *self, PyObject *unused)
+{
+	const struct vmmap_object *v;
+	PyObject *l;
+	size_t n, i;
+	vmmap_status st;
+
+	(void)unused;
+	if (ensure_loaded(self) < 0)
+		return NULL;
+	st = vmmap_objects(self->ctx, &v, &n);
+	if (st)
+		return raise_status(self, st);
+	if (!(l = PyList_New(0)))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (append_new(l, object_dict(&v[i])) < 0) {
+			Py_DECREF(l);
+			return NULL;
+		}
+	return l;
+}
+
+static PyObject *Ctx_object_of(CtxObject *self, PyObject *args)
+{
+	const struct vmmap_object *v, *o;
+	unsigned long long a;
+	size_t n;
+	vmmap_status st;
+
+	if (!PyArg_ParseTuple(args, "K", &a) || ensure_loaded(self) < 0)
+		return NULL;
+	st = vmmap_objects(self->ctx, &v, &n);
+	if (st)
+		return raise_status(self, st);
+	o = vmmap_object_of(self->ctx, a);
+	if (!o)
+		Py_RETURN_NONE;
+	return object_dict(o);
+}
+
+static PyObject *Ctx_object_notes(CtxObject *self, PyObject *unused)
+{
+	PyObject *l;
+	size_t i;
+
+	(void)unused;
+	if (!check_ctx(self) || !(l = PyList_New(0)))
+		return NULL;
+	for (i = 0; i < vmmap_object_note_count(self->ctx); i++)
+		if (append_new(l, PyUnicode_FromString(
+				vmmap_object_note(self->ctx, i))) < 0) {
+			Py_DECREF(l);
+			return NULL;
+		}
+	return l;
+}
+
+static PyObject *Ctx_vmallocinfo(CtxObject *self, PyObject *unused)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	PyObject *res;
+	vmmap_status st;
+	FILE *fp;
+
+	(void)unused;
+	if (ensure_loaded(self) < 0)
+		return NULL;
+	fp = open_memstream(&buf, &len);
+	if (!fp)
+		return PyErr_NoMemory();
+	st = vmmap_vmallocinfo(self->ctx, fp);
+	fclose(fp);
+	if (st) {
+		free(buf);
+		return raise_status(self, st);
+	}
+	res = PyUnicode_DecodeUTF8(buf, (Py_ssize_t)len, "replace");
+	free(buf);
+	return res;
+}
+
+static PyObject *Ctx_modules(CtxObject *self, PyObject *unused)
+{
+	const struct vmmap_module *m;
+	PyObject *l;
+	size_t n, i;
+	vmmap_status st;
+
+	(void)unused;
+	if (ensure_loaded(self) < 0)
+		return NULL;
+	st = vmmap_modules(self->ctx, &m, &n);
+	if (st)
+		return raise_status(self, st);
+	if (!(l = PyList_New(0)))
+		return NULL;
+	for (i = 0; i < n; i++) {
+		PyObject *refcnt = m[i].refcnt_known
+				   ? PyLong_FromLongLong(m[i].refcnt)
+				   : (Py_INCREF(Py_None), Py_None);
+
+		if (!refcnt) {
+			Py_DECREF(l);
+			return NULL;
+		}
+		if (append_new(l, Py_BuildValue("{s:s,s:K,s:K,s:s,s:K,s:N,s:s,s:s}",
+				"name", m[i].name,
+				"addr", (unsigned long long)m[i].addr,
+				"size", (unsigned long long)m[i].size,
+				"state", m[i].state,
+				"module", (unsigned long long)m[i].module,
+				"refcnt", refcnt, "deps", m[i].deps,
+				"flags", m[i].flags)) < 0) {
+			Py_DECREF(l);
+			return NULL;
+		}
+	}
+	return l;
+}
+
+static PyObject *Ctx_tasks(CtxObject *self, PyObject *unused)
+{
+	const struct vmmap_task *t;
+	PyObject *l;
+	size_t n, i;
+	vmmap_status st;
+
+	(void)unused;
+	if (ensure_loaded(self) < 0)
+		return NULL;
+	st = vmmap_tasks(self->ctx, &t, &n);
+	if (st)
+		return raise_status(self, st);
+	if (!(l = PyList_New(0)))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (append_new(l, Py_BuildValue(
+				"{s:L,s:L,s:s,s:K,s:K,s:K,s:K,s:O,s:N}",
+				"pid", (long long)t[i].pid,
+				"tgid", (long long)t[i].tgid,
+				"comm", t[i].comm,
+				"task", (unsigned long long)t[i].task,
+				"mm", (unsigned long long)t[i].mm,
+				"stack", (unsigned long long)t[i].stack,
+				"stack_size", (unsigned long long)t[i].stack_size,
+				"kthread", t[i].kthread ? Py_True : Py_False,
+				"idle_cpu", t[i].idle_cpu >= 0
+				? PyLong_FromLong(t[i].idle_cpu)
+				: (Py_INCREF(Py_None), Py_None))) < 0) {
+			Py_DECREF(l);
+			return NULL;
+		}
+	return l;
+}
+
+static PyObject *Ctx_vmas(CtxObject *self, PyObject *args)
+{
+	const struct vmmap_vma *v;
+	unsigned long long mm = 0;
+	PyObject *l;
+	size_t n, i;
+	vmmap_status st;
+
+	if (!PyArg_ParseTuple(args, "|K", &mm) || ensure_loaded(self) < 0)
+		return NULL;
+	if (!mm)
+		mm = vmmap_selected_mm(self->ctx);
+	if (!mm) {
+		PyErr_SetString(PyExc_ValueError, "vmas(mm): no mm given and "
+				"none selected");
+		return NULL;
+	}
+	st = vmmap_vmas(self->ctx, mm, &v, &n);
+	if (st)
+		return raise_status(self, st);
+	if (!(l = PyList_New(0)))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (append_new(l, Py_BuildValue(
+				"{s:K,s:K,s:K,s:s,s:K,s:I,s:I,s:K,s:s,s:K}",
+				"start", (unsigned long long)v[i].start,
+				"last", (unsigned long long)v[i].last,
+				"flags", (unsigned long long)v[i].flags,
+				"perms", v[i].perms,
+				"offset", (unsigned long long)v[i].offset,
+				"dev_major", v[i].dev_major,
+				"dev_minor", v[i].dev_minor,
+				"inode", (unsigned long long)v[i].inode,
+				"name", v[i].name,
+				"vma", (unsigned long long)v[i].vma)) < 0) {
+			Py_DECREF(l);
+			return NULL;
+		}
+	return l;
+}
+
+static PyObject *Ctx_select_mm(CtxObject *self, PyObject *args)
+{
+	unsigned long long mm = 0;
+	vmmap_status st;
+
+	if (!PyArg_ParseTuple(args, "|K", &mm) || ensure_loaded(self) < 0)
+		return NULL;
+	st = vmmap_select_mm(self->ctx, mm);
+	if (st)
+		return raise_status(self, st);
+	Py_RETURN_NONE;
+}
+
+static PyObject *Ctx_select_pid(CtxObject *self, PyObject *args)
+{
+	long long pid;
+	vmmap_status st;
+
+	if (!PyArg_ParseTuple(args, "L", &pid) || ensure_loaded(self) < 0)
+		return NULL;
+	st = vmmap_select_pid(self->ctx, pid);
+	if (st)
+		return raise_status(self, st);
+	return PyLong_FromUnsignedLongLong(vmmap_selected_mm(self->ctx));
+}
+
+static PyObject *Ctx_selected_mm(CtxObject *self, PyObject *unused)
+{
+	(void)unused;
+	if (!check_ctx(self))
+		return NULL;
+	return PyLong_FromUnsignedLongLong(vmmap_selected_mm(self->ctx));
+}
+
+static PyObject *Ctx_symbolize(CtxObject *self, PyObject *args)
+{
+	unsigned long long a;
+	char buf[512];
+	vmmap_status st;
+
+	if (!PyArg_ParseTuple(args, "K", &a) || ensure_loaded(self) < 0)
+		return NULL;
+	st = vmmap_symbolize(self->ctx, a, buf, sizeof(buf));
+	if (st)
+		return raise_status(self, st);
+	return PyUnicode_FromString(buf);
+}
+
+static PyObject *Ctx_type_member(CtxObject *self, PyObject *args)
+{
+	const char *type, *path;
+	uint64_t off, size;
+	vmmap_status st;
+
+	if (!PyArg_ParseTuple(args, "ss", &type, &path) ||
+	    ensure_loaded(self) < 0)
+		return NULL;
+	st = vmmap_type_member(self->ctx, type, path, &off, &size);
+	if (st)
+		return raise_status(self, st);
+	return Py_BuildValue("(KK)", (unsigned long long)off,
+			     (unsigned long long)size);
+}
+
+static PyObject *Ctx_types_source(CtxObject *self, PyObject *unused)
+{
+	const char *s;
+
+	(void)unused;
+	if (ensure_loaded(self) < 0)
+		return NULL;
+	s = vmmap_types_source(self->ctx);
+	if (!s)
+		return raise_status(self, VMMAP_ERR_NOINFO);
+	return PyUnicode_FromString(s);
+}
+
 static PyMethodDef Ctx_methods[] = {
 	{ "open_dump", (PyCFunction)Ctx_open_dump, METH_O,
 	  "open_dump(path): use a dump file as the memory source" },
@@ -1413,6 +1716,40 @@ static PyMethodDef Ctx_methods[] = {
 	{ "diff", (PyCFunction)Ctx_diff, METH_VARARGS,
 	  "diff(other) -> dict: the differences from another dump, a map "
 	  "saved with --format=json or a ptdump text, as --diff's JSON" },
+	{ "objects", (PyCFunction)Ctx_objects, METH_NOARGS,
+	  "objects() -> [dict]: the kernel's objects (vmap areas, module "
+	  "sections, task stacks, per-CPU areas): start, last, kind, name, "
+	  "caller, phys, pages, pid, module, section, addr" },
+	{ "object_of", (PyCFunction)Ctx_object_of, METH_VARARGS,
+	  "object_of(addr) -> dict or None: the innermost object holding addr" },
+	{ "object_notes", (PyCFunction)Ctx_object_notes, METH_NOARGS,
+	  "object_notes() -> [str]: which objects could not be read, and why" },
+	{ "vmallocinfo", (PyCFunction)Ctx_vmallocinfo, METH_NOARGS,
+	  "vmallocinfo() -> str: the kernel's /proc/vmallocinfo" },
+	{ "modules", (PyCFunction)Ctx_modules, METH_NOARGS,
+	  "modules() -> [dict]: name, addr, size, state, module, refcnt "
+	  "(None when unknown), deps (/proc/modules' users: 'vfat,', '-'), "
+	  "flags (its taints: '(E)', '')" },
+	{ "tasks", (PyCFunction)Ctx_tasks, METH_NOARGS,
+	  "tasks() -> [dict]: pid, tgid, comm, task, mm, stack, stack_size, "
+	  "kthread, idle_cpu" },
+	{ "vmas", (PyCFunction)Ctx_vmas, METH_VARARGS,
+	  "vmas(mm=selected) -> [dict]: the VMAs of an mm_struct as "
+	  "/proc/PID/maps shows them" },
+	{ "select_mm", (PyCFunction)Ctx_select_mm, METH_VARARGS,
+	  "select_mm(mm=0): walk the user address space of this mm_struct "
+	  "(ranges(), vtop(), regions() = its VMAs, run()); 0: the kernel's" },
+	{ "select_pid", (PyCFunction)Ctx_select_pid, METH_VARARGS,
+	  "select_pid(pid) -> mm: select_mm() of that task's mm" },
+	{ "selected_mm", (PyCFunction)Ctx_selected_mm, METH_NOARGS,
+	  "selected_mm() -> int: the mm selected, 0 for the kernel's" },
+	{ "symbolize", (PyCFunction)Ctx_symbolize, METH_VARARGS,
+	  "symbolize(addr) -> str: as the kernel's %pS prints it" },
+	{ "type_member", (PyCFunction)Ctx_type_member, METH_VARARGS,
+	  "type_member(type, member) -> (offset, size) from the kernel's "
+	  "BTF (or the vmlinux's types)" },
+	{ "types_source", (PyCFunction)Ctx_types_source, METH_NOARGS,
+	  "types_source() -> str: where the kernel's types come from" },
 	{ "svg", (PyCFunction)(void (*)(void))Ctx_svg,
 	  METH_VARARGS | METH_KEYWORDS,
 	  "svg(first=0, last=2**64-1, *, region=None, all=False, raw=False) "

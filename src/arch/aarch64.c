@@ -1342,6 +1342,25 @@ static const char *const symbols_aarch64[] = {
 	"kasan_early_shadow_page", NULL,
 };
 
+/* A user address space: mm->pgd is what TTBR0_EL1 points to, the same
+ * granule and levels as the kernel's TTBR1 tables (the kernel sets
+ * TCR_EL1.T0SZ from vabits_actual as it does T1SZ: cpu_set_default_tcr_t0sz(),
+ * v5.10 to v7.2), its addresses the low ones. */
+static vmmap_status user_space_aarch64(struct vmmap_ctx *ctx, vmmap_addr_t pgd,
+				       const uint64_t *mm_vals, struct pgfmt *f,
+				       vmmap_addr_t *last_ret)
+{
+	unsigned bits = pg_va_bits(f);
+
+	(void)ctx;
+	(void)mm_vals;
+	f->root = pgd;
+	f->ext = VA_ZERO;
+	*last_ret = bits >= 64 ? VMMAP_ADDR_MAX
+			       : ((vmmap_addr_t)1 << bits) - 1;
+	return VMMAP_OK;
+}
+
 const struct vmmap_arch vmmap_arch_aarch64 = {
 	.name = "aarch64",
 	.aliases = aliases_aarch64,
@@ -1359,6 +1378,7 @@ const struct vmmap_arch vmmap_arch_aarch64 = {
 	.perms = perms_aarch64,
 	.wx_user_exec = true,	/* note_prot_uxn(), arch/arm64/mm/ptdump.c */
 	.init = init_aarch64,
+	.user_space = user_space_aarch64,
 	.decode = decode_aarch64,
 	.inherit = inherit_aarch64,
 	.eff_init = 0,

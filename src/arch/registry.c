@@ -280,7 +280,9 @@ static void build_lists(void)
 {
 	bool ok = add_names(&keys, vmci_core_keys) &&
 		  add_symbol_keys(&keys, core_symbol_names) &&
-		  add_names(&symbols, core_symbol_names);
+		  add_names(&symbols, core_symbol_names) &&
+		  add_symbol_keys(&keys, kernel_symbol_names) &&
+		  add_names(&symbols, kernel_symbol_names);
 	size_t i;
 
 	for (i = 0; ok && i < ARRAY_SIZE(arches); i++)

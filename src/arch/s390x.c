@@ -1064,6 +1064,28 @@ static const char *const keys_s390x[] = {
 	"SYMBOL(high_memory)", "SYMBOL(vmemmap)", NULL,
 };
 
+/* A user address space: its ASCE, mm->context.asce (arch/s390/include/
+ * asm/mmu_context.h init_new_context(), v5.10 to v7.2: the physical origin
+ * of mm->pgd, the designation type of its top table), walked to the end of
+ * what that table translates (the mm's asce_limit). */
+static const char *const user_mm_s390x[] = { "context.asce", NULL };
+
+static vmmap_status user_space_s390x(struct vmmap_ctx *ctx, vmmap_addr_t pgd,
+				     const uint64_t *mm_vals, struct pgfmt *f,
+				     vmmap_addr_t *last_ret)
+{
+	uint64_t asce = mm_vals[0];
+
+	if ((asce & S_CRST_ORIGIN) != pgd)
+		return vmmap_set_error(ctx, VMMAP_ERR_INVALID, "its ASCE "
+				       "0x%" PRIx64 " is not its pgd's (0x%"
+				       PRIx64 ")", asce, pgd);
+	set_shape(f, (int)((asce >> 2) & 3));
+	f->root = pgd;
+	*last_ret = asce_last(f);
+	return VMMAP_OK;
+}
+
 const struct vmmap_arch vmmap_arch_s390x = {
 	.name = "s390x",
 	.aliases = aliases_s390x,
@@ -1085,5 +1107,7 @@ const struct vmmap_arch vmmap_arch_s390x = {
 	.merge_mask = S_P | S_NX,
 	.flags = flags_s390x,
 	.ptdump_prot = ptdump_prot_s390x,
+	.user_mm_fields = user_mm_s390x,
+	.user_space = user_space_s390x,
 	.ptdump_markers = ptdump_markers_s390x,
 };

@@ -1044,6 +1044,54 @@ static const char *const symbols_x86_64[] = {
 	"init_espfix_ap", "__x64_sys_modify_ldt", NULL,
 };
 
+/*
+ * A user address space: mm->pgd, the same shape as the kernel's, its
+ * lower half the user's.  With page-table isolation (arch/x86/mm/pti.c,
+ * v4.15+) the mm's PGD is two pages: the kernel's copy, whose user entries
+ * the kernel marks NX (pti_set_user_pgtbl()), and 4 KiB above it the copy
+ * user mode runs on (kernel_to_user_pgdp(): PTI_PGTABLE_SWITCH_BIT 12),
+ * the same user entries without that NX and, in its upper half, the few
+ * kernel mappings user mode needs (entry text, cpu_entry_area).  PTI is on
+ * when every user entry of the first page is NX and repeated without NX
+ * in the second: then the second is walked, all of it.
+ */
+static bool pti_copy(struct vmmap_ctx *ctx, vmmap_addr_t pgd)
+{
+	const struct pgfmt *f = &ctx->fmt;
+	uint8_t kern[4096], user[4096];
+	unsigned i, n = 1u << f->lv[0].bits, users = 0;
+
+	if (mem_read_phys(ctx, pgd, kern, sizeof(kern)) ||
+	    mem_read_phys(ctx, pgd + 4096, user, sizeof(user))) {
+		vmmap_clear_error(ctx);
+		return false;
+	}
+	for (i = 0; i < n / 2; i++) {
+		uint64_t k = mem_get_pte(f, kern, i), u = mem_get_pte(f, user, i);
+
+		if ((k & (X_P | X_USR)) != (X_P | X_USR))
+			continue;
+		if (!(k & X_NX) || u != (k & ~X_NX))
+			return false;
+		users++;
+	}
+	return users > 0;
+}
+
+static vmmap_status user_space_x86_64(struct vmmap_ctx *ctx, vmmap_addr_t pgd,
+				      const uint64_t *mm_vals, struct pgfmt *f,
+				      vmmap_addr_t *last_ret)
+{
+	(void)mm_vals;
+	f->root = pgd;
+	*last_ret = ((vmmap_addr_t)1 << (pg_va_bits(f) - 1)) - 1;
+	if (pti_copy(ctx, pgd)) {
+		f->root = pgd + 4096;
+		*last_ret = VMMAP_ADDR_MAX;
+	}
+	return VMMAP_OK;
+}
+
 const struct vmmap_arch vmmap_arch_x86_64 = {
 	.name = "x86_64",
 	.aliases = aliases_x86_64,
@@ -1066,4 +1114,5 @@ const struct vmmap_arch vmmap_arch_x86_64 = {
 	.flags = flags_x86_64,
 	.ptdump_prot = ptdump_prot_x86_64,
 	.ptdump_markers = ptdump_markers_x86_64,
+	.user_space = user_space_x86_64,
 };

@@ -26,6 +26,7 @@
 
 #include <endian.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -235,6 +236,20 @@ struct vmmap_arch {
 	void (*ptdump_prot)(const struct vmmap_ctx *ctx,
 			    const struct vmmap_range *r, char *buf,
 			    size_t size);
+	/* User address spaces (optional).  The members of struct mm_struct
+	 * user_space() needs ("context.asce"), NULL-terminated; the kernel
+	 * room reads them (through the kernel's types) and passes their
+	 * values in @mm_vals, in order.  user_space() turns an mm's root
+	 * table (mm->pgd at physical @pgd) into the format its tables are
+	 * walked with: @f starts as the kernel's; it sets the root and what
+	 * else differs, @last_ret to the last address the space is walked
+	 * to (its user part, or further where the user copy of the tables
+	 * holds more: x86's PTI).  NULL: the kernel's format with the root
+	 * changed, up to the end of the layout's "user" region. */
+	const char *const *user_mm_fields;
+	vmmap_status (*user_space)(struct vmmap_ctx *ctx, vmmap_addr_t pgd,
+				   const uint64_t *mm_vals, struct pgfmt *f,
+				   vmmap_addr_t *last_ret);
 };
 
 /* ---- the context ----------------------------------------------------- */
@@ -353,7 +368,58 @@ struct vmmap_ctx {
 	/* The physical memory read from the source since recording began
 	 * (vmmap_record_reads()), for an extract; NULL: not recording. */
 	struct mem_record *record;
+	/* Reads of data (not tables) are not noted while this is set: a
+	 * search whose misses an extract need not hold (the BTF header's,
+	 * which finds the same blob in an extract without them). */
+	unsigned record_paused;
+
+	/* The dump's kallsyms decoded (kallsyms_table()), or why not. */
+	struct ksym_table *ksyms;
+	vmmap_status ksyms_status;
+	char *ksyms_err;
+	/* The vmlinux given (vmmap_load_symbols() of an ELF file): its
+	 * types serve kernels whose dump has none. */
+	char *vmlinux;
+
+	/* What the kernel room (src/kernel) keeps: types, objects, tasks;
+	 * dropped with kern_free (a room above cannot be called by name
+	 * from here) when the context is loaded again or freed. */
+	void *kern;
+	void (*kern_free)(struct vmmap_ctx *ctx);
+
+	/* The address space walks and vtop translate (space.c): the
+	 * kernel's (the loaded fmt and regions) unless a user address space
+	 * was entered; kspace keeps the kernel's meanwhile. */
+	struct space *kspace;
 };
+
+/*
+ * An address space other than the kernel's: a user address space (an
+ * mm_struct's tables).  space_enter() makes @f and @regions the ones the
+ * walker, vtop and the formats use, keeping the kernel's; kernel-virtual
+ * reads (virt_read()) still go through the kernel's tables.  @regions is
+ * taken over (freed by space_leave()).  @last: the last address the space
+ * is walked to by default (its user part).
+ */
+struct space {
+	struct pgfmt fmt;
+	struct vmmap_region *regions;
+	size_t nregions, capregions;
+	struct marker *markers;
+	size_t nmarkers, capmarkers;
+	bool markers_done;
+	vmmap_addr_t last;
+};
+vmmap_status space_enter(struct vmmap_ctx *ctx, const struct pgfmt *f,
+			 struct vmmap_region *regions, size_t nregions,
+			 vmmap_addr_t last);
+void space_leave(struct vmmap_ctx *ctx);
+/* In a user space: the last address walked by default; else
+ * VMMAP_ADDR_MAX. */
+vmmap_addr_t space_last(const struct vmmap_ctx *ctx);
+/* The kernel's page-table format (whatever space is entered). */
+const struct pgfmt *kernel_fmt(const struct vmmap_ctx *ctx);
+
 
 /* Errors that name where: "level %s table at 0x%llx". */
 vmmap_status set_errorv(struct vmmap_ctx *ctx, vmmap_status status,
@@ -480,15 +546,51 @@ vmmap_status vtop_internal(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 			   struct vmmap_vtop *ret);
 void memo_free(struct vmmap_ctx *ctx);
 void batch_free(struct vmmap_ctx *ctx);
-/* Kernel-virtual read through the tables (the root must be set). */
+/* Kernel-virtual read through the kernel's tables (the root must be set),
+ * whatever address space is entered; the translation alone. */
 vmmap_status virt_read(struct vmmap_ctx *ctx, vmmap_addr_t vaddr, void *buf,
 		       size_t len);
+vmmap_status kernel_vtop_pa(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
+			    vmmap_addr_t *paddr_ret);
 
 /* Kernel symbols from the dump's own kallsyms (v6.0+ VMCOREINFO): the
  * addresses of the NULL-terminated @wanted names, have[i] set for those
  * found.  Needs the root set (reads through the tables). */
 vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx, const char *const *wanted,
 			     uint64_t *found, bool *have);
+
+/* The whole of the dump's kallsyms, decoded once and kept in the context
+ * (what labels need: any symbol by name, and by address for "%pS").  The
+ * symbols are in the kernel's table order, which is by address. */
+struct ksym {
+	uint64_t addr;
+	uint32_t name;		/* offset in names */
+	char type;		/* nm's letter: 'T', 't', 'D', ... */
+};
+
+struct ksym_table {
+	struct ksym *v;
+	size_t n;
+	char *names;
+	uint32_t *by_name;	/* indices of v sorted by name */
+};
+
+/* NOINFO (said once, kept) when VMCOREINFO locates no kallsyms. */
+vmmap_status kallsyms_table(struct vmmap_ctx *ctx,
+			    const struct ksym_table **ret);
+/* The first symbol of the table named @name, or NULL. */
+const struct ksym *kallsyms_by_name(const struct ksym_table *t,
+				    const char *name);
+/* Inline: the context frees it, and kallsyms.c uses the context. */
+static inline void kallsyms_table_free(struct ksym_table *t)
+{
+	if (!t)
+		return;
+	free(t->v);
+	free(t->names);
+	free(t->by_name);
+	free(t);
+}
 
 /*
  * The kernel's own VMCOREINFO ELF note in physical memory [@first, @end),
@@ -504,6 +606,7 @@ vmmap_status vmci_scan_all(struct vmmap_ctx *ctx, vmmap_addr_t note_at);
 /* The keys the core reads itself (NULL-terminated). */
 extern const char *const vmci_core_keys[];
 extern const char *const core_symbol_names[];
+extern const char *const kernel_symbol_names[];
 
 /* Open a file the user named, read-only: a regular file, or one error
  * line saying what it is instead ("a FIFO", "a directory"); a FIFO never

@@ -39,6 +39,12 @@ PUBLIC void vmmap_free(struct vmmap_ctx *ctx)
 
 	if (!ctx)
 		return;
+	space_leave(ctx);
+	if (ctx->kern_free)
+		ctx->kern_free(ctx);
+	kallsyms_table_free(ctx->ksyms);
+	free(ctx->ksyms_err);
+	free(ctx->vmlinux);
 	release_mem(ctx);
 	mem_cache_clear(ctx);
 	mem_record_free(ctx);

@@ -220,20 +220,17 @@ static vmmap_status scan(struct vmmap_ctx *ctx, struct ksyms *k,
 	return VMMAP_OK;
 }
 
-vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx,
-			     const char *const *wanted, uint64_t *found,
-			     bool *have)
+/* Locate the tables VMCOREINFO names and read what every use needs: the
+ * count, the tokens, the reading of the offsets.  NOINFO if VMCOREINFO
+ * has no kallsyms tables. */
+static vmmap_status ks_open(struct vmmap_ctx *ctx, struct ksyms **ret)
 {
 	struct ksyms *k;
 	uint8_t b[8];
-	uint64_t stext = 0, names_addr, addrs_addr;
+	uint64_t names_addr, addrs_addr;
 	vmmap_status st;
-	size_t nw, j;
-	enum kreading how;
 	unsigned ptr = ctx->fmt.ptr_size ? ctx->fmt.ptr_size : 8;
 
-	for (nw = 0; wanted[nw]; nw++)
-		have[nw] = false;
 	/* Every table located, or none of this is for us (VMCOREINFO before
 	 * v6.0, or a System.map that names some of them only). */
 	if (!lookup_symbol(ctx, "kallsyms_names", &names_addr) ||
@@ -250,12 +247,12 @@ vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx,
 	k->be = pg_data_be(&ctx->fmt);
 	st = read_sym(ctx, "kallsyms_num_syms", b, 4);
 	if (st)
-		goto out;
+		goto fail;
 	k->num = get_le(b, 4, k->be);
 	if (!k->num || k->num > MAX_SYMS) {
 		st = vmmap_set_error(ctx, VMMAP_ERR_INVALID,
 				     "kallsyms_num_syms is %u", k->num);
-		goto out;
+		goto fail;
 	}
 	/* The names end before kallsyms_markers and the token table, which
 	 * follow them (scripts/kallsyms.c writes them in that order); else
@@ -273,12 +270,12 @@ vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx,
 	k->names = malloc(k->names_len);
 	if (!k->names) {
 		st = set_nomem(ctx);
-		goto out;
+		goto fail;
 	}
 	k->names_addr = names_addr;
 	st = load_tokens(ctx, k);
 	if (st)
-		goto out;
+		goto fail;
 	k->relative = lookup_symbol(ctx, "kallsyms_offsets", &addrs_addr);
 	if (k->relative) {
 		uint64_t base_addr;
@@ -288,86 +285,308 @@ vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx,
 		if (k->have_base) {
 			st = read_sym(ctx, "kallsyms_relative_base", b, ptr);
 			if (st)
-				goto out;
+				goto fail;
 			k->relative_base = get_le(b, ptr, k->be);
 		}
 		k->addr_size = 4;
 	} else if (lookup_symbol(ctx, "kallsyms_addresses", &addrs_addr)) {
 		k->addr_size = ptr;
 	} else {
-		st = vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
+		st = vmmap_set_error(ctx, VMMAP_ERR_INVALID,
 			"VMCOREINFO has neither kallsyms_offsets nor "
 			"kallsyms_addresses");
-		goto out;
+		goto fail;
 	}
 	k->addrs_addr = addrs_addr;
-	{
-		/* wanted, plus _stext to tell how offsets read */
-		const char *all[64];
-		int64_t idx[64];
-
-		if (nw + 1 > ARRAY_SIZE(all)) {
-			st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
-					     "too many kallsyms names");
-			goto out;
-		}
-		memcpy(all, wanted, nw * sizeof(*all));
-		all[nw] = "_stext";
-		st = scan(ctx, k, all, nw + 1, idx);
-		if (st)
-			goto out;
-		/* Without _stext to tell: base relative where there is a
-		 * base, else place relative (v7.0+). */
-		how = k->have_base ? K_BASE_RELATIVE : K_PLACE_RELATIVE;
-		if (k->relative && idx[nw] >= 0 &&
-		    lookup_symbol(ctx, "_stext", &stext)) {
-			static const enum kreading readings[] = {
-				K_BASE_RELATIVE, K_ABS_PERCPU, K_PLACE_RELATIVE,
-			};
-			uint64_t a[ARRAY_SIZE(readings)];
-			size_t r;
-			bool fits = false;
-
-			for (r = 0; r < ARRAY_SIZE(readings) && !fits; r++) {
-				if (readings[r] == K_ABS_PERCPU && !k->have_base)
-					continue;
-				st = sym_address(ctx, k, idx[nw], readings[r],
-						 &a[r]);
-				if (st)
-					goto out;
-				if (a[r] == stext) {
-					how = readings[r];
-					fits = true;
-				}
-			}
-			if (!fits) {
-				st = vmmap_set_error(ctx, VMMAP_ERR_INVALID,
-					"kallsyms_offsets place _stext at 0x%"
-					PRIx64 " (from %s) or 0x%" PRIx64
-					" (from its own address), VMCOREINFO "
-					"at 0x%" PRIx64, a[0], k->have_base
-					? "kallsyms_relative_base" : "0",
-					a[2], stext);
-				goto out;
-			}
-		}
-		for (j = 0; j < nw; j++) {
-			have[j] = idx[j] >= 0;
-			if (have[j]) {
-				st = sym_address(ctx, k, idx[j], how,
-						 &found[j]);
-				if (st)
-					goto out;
-			}
-		}
-	}
-out:
+	*ret = k;
+	return VMMAP_OK;
+fail:
 	free(k->names);
 	free(k);
-	/* VMCOREINFO has the tables but not all they need: not a kernel
-	 * without them (NOINFO, which callers pass over in silence) but a
-	 * decoder that failed, which they must say. */
-	if (st == VMMAP_ERR_NOINFO)
-		st = VMMAP_ERR_INVALID;
 	return st;
+}
+
+static void ks_close(struct ksyms *k)
+{
+	if (k) {
+		free(k->names);
+		free(k);
+	}
+}
+
+/* How the offsets read: the reading that puts symbol @stext_idx (-1: not
+ * found) at VMCOREINFO's _stext. */
+static vmmap_status ks_reading(struct vmmap_ctx *ctx, const struct ksyms *k,
+			       int64_t stext_idx, enum kreading *how_ret)
+{
+	static const enum kreading readings[] = {
+		K_BASE_RELATIVE, K_ABS_PERCPU, K_PLACE_RELATIVE,
+	};
+	uint64_t a[ARRAY_SIZE(readings)] = { 0 }, stext = 0;
+	vmmap_status st;
+	size_t r;
+
+	/* Without _stext to tell: base relative where there is a base,
+	 * else place relative (v7.0+). */
+	*how_ret = k->have_base ? K_BASE_RELATIVE : K_PLACE_RELATIVE;
+	if (!k->relative || stext_idx < 0 ||
+	    !lookup_symbol(ctx, "_stext", &stext))
+		return VMMAP_OK;
+	for (r = 0; r < ARRAY_SIZE(readings); r++) {
+		if (readings[r] == K_ABS_PERCPU && !k->have_base)
+			continue;
+		st = sym_address(ctx, k, stext_idx, readings[r], &a[r]);
+		if (st)
+			return st;
+		if (a[r] == stext) {
+			*how_ret = readings[r];
+			return VMMAP_OK;
+		}
+	}
+	return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+		"kallsyms_offsets place _stext at 0x%" PRIx64 " (from %s) or "
+		"0x%" PRIx64 " (from its own address), VMCOREINFO at 0x%"
+		PRIx64, a[0], k->have_base ? "kallsyms_relative_base" : "0",
+		a[2], stext);
+}
+
+/* VMCOREINFO has the tables but not all they need: not a kernel without
+ * them (NOINFO, which callers pass over in silence) but a decoder that
+ * failed, which they must say. */
+static vmmap_status decoder_failed(vmmap_status st)
+{
+	return st == VMMAP_ERR_NOINFO ? VMMAP_ERR_INVALID : st;
+}
+
+vmmap_status kallsyms_lookup(struct vmmap_ctx *ctx,
+			     const char *const *wanted, uint64_t *found,
+			     bool *have)
+{
+	/* wanted, plus _stext to tell how offsets read */
+	const char *all[64];
+	int64_t idx[64];
+	struct ksyms *k;
+	vmmap_status st;
+	enum kreading how;
+	size_t nw, j;
+
+	for (nw = 0; wanted[nw]; nw++)
+		have[nw] = false;
+	if (nw + 1 > ARRAY_SIZE(all))
+		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
+				       "too many kallsyms names");
+	/* NOINFO only when VMCOREINFO does not locate the tables */
+	st = ks_open(ctx, &k);
+	if (st)
+		return st;
+	memcpy(all, wanted, nw * sizeof(*all));
+	all[nw] = "_stext";
+	st = scan(ctx, k, all, nw + 1, idx);
+	if (!st)
+		st = ks_reading(ctx, k, idx[nw], &how);
+	for (j = 0; !st && j < nw; j++) {
+		have[j] = idx[j] >= 0;
+		if (have[j])
+			st = sym_address(ctx, k, idx[j], how, &found[j]);
+	}
+	ks_close(k);
+	return decoder_failed(st);
+}
+
+/* ---- the whole table ---- */
+
+static int by_name_cmp(const void *a, const void *b, void *arg)
+{
+	const struct ksym_table *t = arg;
+	const struct ksym *x = &t->v[*(const uint32_t *)a];
+	const struct ksym *y = &t->v[*(const uint32_t *)b];
+	int c = strcmp(t->names + x->name, t->names + y->name);
+
+	/* the first of equal names (the kernel's table order) first */
+	if (c)
+		return c;
+	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+/* Decode every name of the table into @t (names and types). */
+static vmmap_status decode_all(struct vmmap_ctx *ctx, struct ksyms *k,
+			       struct ksym_table *t, int64_t *stext_ret)
+{
+	size_t pos = 0, cap = (size_t)k->num * 24, used = 0;
+	uint32_t i;
+	vmmap_status st;
+
+	*stext_ret = -1;
+	st = names_upto(ctx, k, k->names_len);
+	if (st)
+		return st;
+	t->names = malloc(cap);
+	t->v = calloc(k->num, sizeof(*t->v));
+	if (!t->names || !t->v)
+		return set_nomem(ctx);
+	for (i = 0; i < k->num; i++) {
+		char name[512];
+		size_t len, n = 0, j;
+
+		if (pos >= k->names_len)
+			return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+				"kallsyms_names ends at symbol %u of %u", i,
+				k->num);
+		len = k->names[pos++];
+		if (len & 0x80) {
+			if (pos >= k->names_len)
+				return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+					"kallsyms_names ends in symbol %u", i);
+			len = (len & 0x7f) | ((size_t)k->names[pos++] << 7);
+		}
+		if (pos + len > k->names_len)
+			return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
+				"kallsyms_names: symbol %u past the table's "
+				"end", i);
+		for (j = 0; j < len; j++) {
+			const uint8_t *tk = k->tokens[k->names[pos + j]];
+
+			while (*tk && n + 1 < sizeof(name))
+				name[n++] = *tk++;
+		}
+		name[n] = 0;
+		pos += len;
+		if (used + n + 1 > cap) {
+			char *nn;
+
+			cap = 2 * cap + n + 1;
+			nn = realloc(t->names, cap);
+			if (!nn)
+				return set_nomem(ctx);
+			t->names = nn;
+		}
+		t->v[i].type = n ? name[0] : '?';
+		t->v[i].name = (uint32_t)used;
+		memcpy(t->names + used, n ? name + 1 : "", n ? n : 1);
+		used += n ? n : 1;
+		if (*stext_ret < 0 && !strcmp(t->names + t->v[i].name,
+					       "_stext"))
+			*stext_ret = i;
+	}
+	t->n = k->num;
+	return VMMAP_OK;
+}
+
+/* Every address, from the offsets (or addresses) read in one go. */
+static vmmap_status addresses_all(struct vmmap_ctx *ctx, struct ksyms *k,
+				  struct ksym_table *t, enum kreading how)
+{
+	size_t size = (size_t)k->num * k->addr_size;
+	uint8_t *raw = malloc(size ? size : 1);
+	vmmap_status st;
+	uint32_t i;
+
+	if (!raw)
+		return set_nomem(ctx);
+	st = virt_read(ctx, k->addrs_addr, raw, size);
+	if (st) {
+		free(raw);
+		return vmmap_set_error(ctx, st, "reading kallsyms_%s",
+				       k->relative ? "offsets" : "addresses");
+	}
+	for (i = 0; i < k->num; i++) {
+		const uint8_t *b = raw + (size_t)i * k->addr_size;
+		uint64_t a;
+		int32_t off;
+
+		if (!k->relative) {
+			t->v[i].addr = get_le(b, k->addr_size, k->be);
+			continue;
+		}
+		off = (int32_t)get_le(b, 4, k->be);
+		switch (how) {
+		case K_BASE_RELATIVE:
+			a = k->relative_base + (uint32_t)off;
+			break;
+		case K_ABS_PERCPU:
+			a = off >= 0 ? (uint64_t)off
+				     : k->relative_base - 1 - off;
+			break;
+		default:
+			a = k->addrs_addr + (uint64_t)i * 4 +
+			    (uint64_t)(int64_t)off;
+			break;
+		}
+		if (ctx->fmt.ptr_size == 4)
+			a &= UINT32_MAX;
+		t->v[i].addr = a;
+	}
+	free(raw);
+	return VMMAP_OK;
+}
+
+vmmap_status kallsyms_table(struct vmmap_ctx *ctx,
+			    const struct ksym_table **ret)
+{
+	struct ksym_table *t;
+	struct ksyms *k = NULL;
+	enum kreading how;
+	int64_t stext;
+	vmmap_status st;
+	uint32_t i;
+
+	if (ctx->ksyms) {
+		*ret = ctx->ksyms;
+		return VMMAP_OK;
+	}
+	if (ctx->ksyms_status)
+		return vmmap_set_error(ctx, ctx->ksyms_status, "%s",
+				       ctx->ksyms_err ? ctx->ksyms_err
+						      : "kallsyms");
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return set_nomem(ctx);
+	st = ks_open(ctx, &k);
+	if (!st)
+		st = decode_all(ctx, k, t, &stext);
+	if (!st)
+		st = ks_reading(ctx, k, stext, &how);
+	if (!st)
+		st = addresses_all(ctx, k, t, how);
+	if (!st) {
+		t->by_name = malloc((t->n ? t->n : 1) * sizeof(*t->by_name));
+		if (!t->by_name)
+			st = set_nomem(ctx);
+	}
+	ks_close(k);
+	if (st) {
+		kallsyms_table_free(t);
+		if (st != VMMAP_ERR_NOINFO)
+			st = vmmap_set_error(ctx, decoder_failed(st),
+					     "decoding kallsyms");
+		ctx->ksyms_status = st;
+		free(ctx->ksyms_err);
+		ctx->ksyms_err = strdup(vmmap_errmsg(ctx));
+		return st;
+	}
+	for (i = 0; i < t->n; i++)
+		t->by_name[i] = i;
+	qsort_r(t->by_name, t->n, sizeof(*t->by_name), by_name_cmp, t);
+	ctx->ksyms = t;
+	*ret = t;
+	return VMMAP_OK;
+}
+
+const struct ksym *kallsyms_by_name(const struct ksym_table *t,
+				    const char *name)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(t->names + t->v[t->by_name[mid]].name, name);
+
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < t->n && !strcmp(t->names + t->v[t->by_name[lo]].name, name))
+		return &t->v[t->by_name[lo]];
+	return NULL;
 }

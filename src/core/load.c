@@ -21,6 +21,18 @@ static void reset_results(struct vmmap_ctx *ctx)
 {
 	size_t i;
 
+	/* what was learnt from the kernel's memory goes with the layout */
+	space_leave(ctx);
+	if (ctx->kern_free)
+		ctx->kern_free(ctx);
+	ctx->kern = NULL;
+	ctx->kern_free = NULL;
+	kallsyms_table_free(ctx->ksyms);
+	ctx->ksyms = NULL;
+	ctx->ksyms_status = VMMAP_OK;
+	free(ctx->ksyms_err);
+	ctx->ksyms_err = NULL;
+
 	for (i = 0; i < ctx->nwarnings; i++)
 		free(ctx->warnings[i]);
 	ctx->nwarnings = 0;

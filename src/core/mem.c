@@ -89,7 +89,7 @@ vmmap_status mem_read_phys(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 				       "physical 0x%" PRIx64 "+%zu wraps around",
 				       paddr, len);
 	st = ctx->mem_ops->read_phys(ctx, ctx->mem_data, paddr, buf, len);
-	if (!st && ctx->record && len)
+	if (!st && ctx->record && len && !ctx->record_paused)
 		st = record_add(ctx, paddr, paddr + (len - 1));
 	return st;
 }
@@ -174,8 +174,14 @@ vmmap_status mem_read_table(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 		/* the read's own message, for the cache */
 		char *before = ctx->errmsg;
 
+		unsigned paused = ctx->record_paused;
+
+		/* a table is always noted: the cache keeps it from being
+		 * read (and noted) again later */
 		ctx->errmsg = NULL;
+		ctx->record_paused = 0;
 		e->status = mem_read_phys(ctx, paddr, e->data, size);
+		ctx->record_paused = paused;
 		if (e->status && ctx->errmsg)
 			e->why = strdup(ctx->errmsg);
 		vmmap_clear_error(ctx);

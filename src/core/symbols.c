@@ -15,12 +15,31 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Link-time addresses move by the KASLR offset at boot. */
+/* Link-time addresses move by the KASLR offset at boot; but x86_64's
+ * per-CPU variables are offsets into each CPU's area, linked from 0 (the
+ * section .data..percpu at address 0, __per_cpu_start 0 in System.map):
+ * those stay as they are, as in the kernel's own kallsyms. */
 static uint64_t kaslr_slide(const struct vmmap_ctx *ctx)
 {
 	uint64_t off;
 
 	return vmci_hex(ctx, "KERNELOFFSET", &off) ? off : 0;
+}
+
+/* Is @sym in a per-CPU section linked at 0 (x86_64 SMP)? */
+static bool zero_based_percpu(Elf *elf, const GElf_Sym *sym)
+{
+	size_t shstrndx;
+	Elf_Scn *scn;
+	GElf_Shdr sh;
+	const char *name;
+
+	if (sym->st_shndx == SHN_UNDEF || sym->st_shndx >= SHN_LORESERVE ||
+	    !(scn = elf_getscn(elf, sym->st_shndx)) || !gelf_getshdr(scn, &sh) ||
+	    sh.sh_addr || elf_getshdrstrndx(elf, &shstrndx))
+		return false;
+	name = elf_strptr(elf, shstrndx, sh.sh_name);
+	return name && !strcmp(name, ".data..percpu");
 }
 
 static vmmap_status load_elf(struct vmmap_ctx *ctx, int fd, const char *path)
@@ -57,7 +76,9 @@ static vmmap_status load_elf(struct vmmap_ctx *ctx, int fd, const char *path)
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
 			if (!name || !*name)
 				continue;
-			st = vmmap_set_symbol(ctx, name, sym.st_value + slide);
+			st = vmmap_set_symbol(ctx, name, sym.st_value +
+					      (zero_based_percpu(elf, &sym)
+					       ? 0 : slide));
 			found++;
 		}
 	}
@@ -74,15 +95,29 @@ static vmmap_status load_system_map(struct vmmap_ctx *ctx, FILE *f,
 {
 	char line[512], name[256], type;
 	uint64_t addr, slide = kaslr_slide(ctx);
+	uint64_t pcpu_start = 1, pcpu_end = 0;
 	size_t found = 0, lines = 0;
 	vmmap_status st = VMMAP_OK;
 
+	/* the per-CPU bounds first: symbols within them, when linked from
+	 * 0, are not moved */
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%" SCNx64 " %c %255s", &addr, &type,
+			   name) == 3) {
+			if (!strcmp(name, "__per_cpu_start"))
+				pcpu_start = addr;
+			else if (!strcmp(name, "__per_cpu_end"))
+				pcpu_end = addr;
+		}
+	rewind(f);
 	while (!st && fgets(line, sizeof(line), f)) {
 		lines++;
 		if (sscanf(line, "%" SCNx64 " %c %255s", &addr, &type, name) != 3)
 			return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
 				"%s:%zu: not a System.map line", path, lines);
-		st = vmmap_set_symbol(ctx, name, addr + slide);
+		st = vmmap_set_symbol(ctx, name, addr +
+				      (pcpu_start == 0 && addr < pcpu_end
+				       ? 0 : slide));
 		found++;
 	}
 	if (!st && !found)
@@ -106,6 +141,15 @@ vmmap_status vmmap_load_symbols(struct vmmap_ctx *ctx, const char *path)
 	if (pread(fd, magic, 4, 0) == 4 && !memcmp(magic, ELFMAG, SELFMAG)) {
 		st = load_elf(ctx, fd, path);
 		close(fd);
+		if (!st) {
+			/* its types, for kernels whose dump has none */
+			char *p = strdup(path);
+
+			if (!p)
+				return set_nomem(ctx);
+			free(ctx->vmlinux);
+			ctx->vmlinux = p;
+		}
 		return st;
 	}
 	f = fdopen(fd, "r");
@@ -116,4 +160,29 @@ vmmap_status vmmap_load_symbols(struct vmmap_ctx *ctx, const char *path)
 	st = load_system_map(ctx, f, path);
 	fclose(f);
 	return st;
+}
+
+__attribute__((visibility("default")))
+vmmap_status vmmap_load_types(struct vmmap_ctx *ctx, const char *path)
+{
+	unsigned char magic[4];
+	vmmap_status st;
+	char *p;
+	int fd;
+
+	st = file_open_regular(ctx, path, "a vmlinux", &fd, NULL);
+	if (st)
+		return st;
+	if (pread(fd, magic, 4, 0) != 4 || memcmp(magic, ELFMAG, SELFMAG)) {
+		close(fd);
+		return vmmap_set_error(ctx, VMMAP_ERR_FORMAT, "%s: not an ELF "
+				       "file (a vmlinux)", path);
+	}
+	close(fd);
+	p = strdup(path);
+	if (!p)
+		return set_nomem(ctx);
+	free(ctx->vmlinux);
+	ctx->vmlinux = p;
+	return VMMAP_OK;
 }

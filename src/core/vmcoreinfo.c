@@ -143,6 +143,22 @@ const char *const core_symbol_names[] = {
 	NULL,
 };
 
+/* Symbols the kernel room (src/kernel) looks up for the objects, tasks
+ * and user spaces: kept here, below the registry that lists them for the
+ * front ends (a room may not name one above it). */
+const char *const kernel_symbol_names[] = {
+	"__start_BTF", "__stop_BTF", "_sinittext", "_einittext",
+	"vmap_area_list", "purge_vmap_area_list", "vmap_purge_list",
+	"vmap_nodes", "nr_vmap_nodes", "node_online_map", "modules",
+	"init_task", "runqueues", "__per_cpu_offset", "__cpu_possible_mask",
+	"__per_cpu_start", "pcpu_unit_size", "cached_stacks",
+	"__kfence_pool", "kfence_metadata", "special_mapping_name",
+	"__start_rodata", "__end_rodata", "__bss_start", "__bss_stop",
+	"__start_bss_decrypted_unused", "__end_bss_decrypted",
+	"empty_zero_page", "taint_flags",
+	NULL,
+};
+
 /* ---- VMCOREINFO scan ------------------------------------------------------ */
 
 #define VMCI_NAME	"VMCOREINFO"

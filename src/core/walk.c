@@ -1296,8 +1296,48 @@ PUBLIC vmmap_status vmmap_read_virt(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
 	return virt_read(ctx, vaddr, buf, len);
 }
 
+static vmmap_status virt_read_here(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
+				   void *buf, size_t len);
+
+/* Through the kernel's tables, whatever space is entered (space.c): the
+ * decoders read the format from the context. */
 vmmap_status virt_read(struct vmmap_ctx *ctx, vmmap_addr_t vaddr, void *buf,
 		       size_t len)
+{
+	struct pgfmt here;
+	vmmap_status st;
+
+	if (!ctx->kspace)
+		return virt_read_here(ctx, vaddr, buf, len);
+	here = ctx->fmt;
+	ctx->fmt = ctx->kspace->fmt;
+	st = virt_read_here(ctx, vaddr, buf, len);
+	ctx->fmt = here;
+	return st;
+}
+
+vmmap_status kernel_vtop_pa(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
+			    vmmap_addr_t *paddr_ret)
+{
+	struct vmmap_vtop t;
+	struct pgfmt here;
+	vmmap_status st;
+
+	if (!ctx->kspace) {
+		st = vtop_internal(ctx, vaddr, &t);
+	} else {
+		here = ctx->fmt;
+		ctx->fmt = ctx->kspace->fmt;
+		st = vtop_internal(ctx, vaddr, &t);
+		ctx->fmt = here;
+	}
+	if (!st)
+		*paddr_ret = t.paddr;
+	return st;
+}
+
+static vmmap_status virt_read_here(struct vmmap_ctx *ctx, vmmap_addr_t vaddr,
+				   void *buf, size_t len)
 {
 	uint8_t *p = buf;
 

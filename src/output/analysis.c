@@ -134,7 +134,9 @@ static void flags_text(const struct vmmap_ctx *ctx,
 
 /* ---- --check ------------------------------------------------------------ */
 
-static const char *const check_names[] = { "wx", "wx-alias", "user" };
+static const char *const check_names[] = { "wx", "wx-alias", "user",
+					   "novma", "vma-perm" };
+#define NCHECKS 5
 
 vmmap_status parse_checks(struct vmmap_ctx *ctx, const char *list,
 			  unsigned *checks_ret)
@@ -142,7 +144,9 @@ vmmap_status parse_checks(struct vmmap_ctx *ctx, const char *list,
 	char buf[128], *tok, *save = NULL;
 
 	if (!list || !*list) {
-		*checks_ret = VMMAP_CHECK_ALL;
+		/* all of them: a user space's too (fmt_check() runs those
+		 * of the space it is in) */
+		*checks_ret = VMMAP_CHECK_ALL | VMMAP_CHECK_USER_ALL;
 		return VMMAP_OK;
 	}
 	if (strlen(list) >= sizeof(buf))
@@ -153,11 +157,12 @@ vmmap_status parse_checks(struct vmmap_ctx *ctx, const char *list,
 	     tok = strtok_r(NULL, ",", &save)) {
 		unsigned i;
 
-		for (i = 0; i < 3 && strcmp(tok, check_names[i]); i++)
+		for (i = 0; i < NCHECKS && strcmp(tok, check_names[i]); i++)
 			;
-		if (i == 3)
+		if (i == NCHECKS)
 			return vmmap_set_error(ctx, VMMAP_ERR_ARG,
-				"unknown check '%s' (wx, wx-alias, user)", tok);
+				"unknown check '%s' (wx, wx-alias, user; with "
+				"--pid/--mm also novma, vma-perm)", tok);
 		*checks_ret |= 1u << i;
 	}
 	return VMMAP_OK;
@@ -185,8 +190,15 @@ static const char *exempt_why(const struct vmmap_ctx *ctx, unsigned check,
 static const char *check_name(unsigned check)
 {
 	return check == VMMAP_CHECK_WX ? "wx"
-	       : check == VMMAP_CHECK_WX_ALIAS ? "wx-alias" : "user";
+	       : check == VMMAP_CHECK_WX_ALIAS ? "wx-alias"
+	       : check == VMMAP_CHECK_NOVMA ? "novma"
+	       : check == VMMAP_CHECK_VMAPERM ? "vma-perm" : "user";
 }
+
+static void finding_why(struct findings *f, unsigned check,
+			const struct vmmap_range *r,
+			const struct vmmap_range *other, uint64_t pfirst,
+			uint64_t plast, const char *what, const char *why);
 
 /* One finding: @r, and for wx-alias the writable @other and the physical
  * bytes [pfirst, plast] they share. */
@@ -194,7 +206,16 @@ static void finding(struct findings *f, unsigned check,
 		    const struct vmmap_range *r, const struct vmmap_range *other,
 		    uint64_t pfirst, uint64_t plast, const char *what)
 {
-	const char *why = exempt_why(f->ctx, check, r);
+	finding_why(f, check, r, other, pfirst, plast, what,
+		    exempt_why(f->ctx, check, r));
+}
+
+/* The same, @why (NULL: none) the reason the kernel expects it. */
+static void finding_why(struct findings *f, unsigned check,
+			const struct vmmap_range *r,
+			const struct vmmap_range *other, uint64_t pfirst,
+			uint64_t plast, const char *what, const char *why)
+{
 	char flags[256], size[16];
 	uint64_t n = f->n + f->exempt;
 
@@ -370,14 +391,164 @@ out:
 	return st;
 }
 
+/* The closing lines: the count, and what the kernel expects. */
+static void check_summary(const struct findings *f, FILE *out)
+{
+	if (f->json) {
+		fprintf(out, "%s],\n  \"found\": %" PRIu64 ", \"expected\": %"
+			PRIu64 "\n}\n", f->n + f->exempt ? "\n  " : "", f->n,
+			f->exempt);
+		return;
+	}
+	if (f->n + f->exempt > MAX_FINDINGS)
+		fprintf(out, "... %" PRIu64 " more findings not shown\n",
+			f->n + f->exempt - MAX_FINDINGS);
+	fprintf(out, "%" PRIu64 " finding%s%s", f->n, f->n == 1 ? "" : "s",
+		f->exempt ? "" : "\n");
+	if (f->exempt)
+		fprintf(out, ", %" PRIu64 " the kernel expects\n", f->exempt);
+}
+
+/* ---- the checks of a user address space ------------------------------ */
+
+/* The VMA holding @a, NULL if none. */
+static const struct vmmap_vma *vma_at(const struct vmmap_vma *v, size_t n,
+				      vmmap_addr_t a)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].last < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].start <= a ? &v[lo] : NULL;
+}
+
+/* A special mapping of the kernel's own pages for user mode: "[vdso]",
+ * "[vvar]", arm's "[sigpage]"... (fs/proc/task_mmu.c prints the
+ * vm_special_mapping's name); not [heap], [stack] or [anon:]. */
+static bool special_mapping(const struct vmmap_vma *v)
+{
+	return v && v->name[0] == '[' && strcmp(v->name, "[heap]") &&
+	       strcmp(v->name, "[stack]") && strncmp(v->name, "[anon:", 6);
+}
+
+static void check_user_space(struct findings *f, const struct maplist *l,
+			     const struct vmmap_vma *v, size_t nv,
+			     unsigned checks)
+{
+	struct vmmap_ctx *ctx = f->ctx;
+	vmmap_addr_t last = space_last(ctx);
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct vmmap_range *r = &l->v[i];
+		const struct vmmap_vma *vma = vma_at(v, nv, r->start);
+		bool user_part = r->start <= last;
+		struct vmmap_perms p;
+		uint64_t pf, pl;
+
+		vmmap_range_perms(ctx, r, &p);
+		phys_span(r, &pf, &pl);
+		if ((checks & VMMAP_CHECK_NOVMA) && user_part && !vma)
+			finding(f, VMMAP_CHECK_NOVMA, r, NULL, 0, 0,
+				"present, in no VMA");
+		if ((checks & VMMAP_CHECK_WX) && p.user_write && p.user_exec)
+			finding(f, VMMAP_CHECK_WX, r, NULL, 0, 0,
+				"user mode may write and execute");
+		if ((checks & VMMAP_CHECK_VMAPERM) && vma) {
+			if (p.user_write && !(vma->flags & 0x2))
+				finding(f, VMMAP_CHECK_VMAPERM, r, NULL, 0, 0,
+					"writable, its VMA is not (no VM_WRITE)");
+			if (p.user_exec && !(vma->flags & 0x4))
+				finding(f, VMMAP_CHECK_VMAPERM, r, NULL, 0, 0,
+					"executable, its VMA is not (no "
+					"VM_EXEC)");
+		}
+		if (!(checks & VMMAP_CHECK_USER) ||
+		    !(p.user_read || p.user_write || p.user_exec))
+			continue;
+		if (!user_part)
+			finding(f, VMMAP_CHECK_USER, r, NULL, 0, 0,
+				"kernel address user mode may reach");
+		else if (kmm_kernel_image_phys(ctx, pf, pl))
+			finding_why(f, VMMAP_CHECK_USER, r, NULL, 0, 0,
+				"user mapping of the kernel image's memory",
+				kmm_zero_page(ctx, pf, pl)
+				? "the shared zero page, read-only"
+				: special_mapping(vma)
+				? "the kernel's special mapping for user mode"
+				: NULL);
+	}
+}
+
+static vmmap_status fmt_check_user(struct vmmap_ctx *ctx,
+				   const struct vmmap_opts *o, FILE *out)
+{
+	struct findings f = { ctx, out, o->format == VMMAP_FMT_JSON, 0, 0 };
+	const unsigned mine = VMMAP_CHECK_USER_ALL;
+	const struct vmmap_vma *v;
+	struct maplist l;
+	vmmap_status st;
+	size_t nv;
+	unsigned i, checks = o->checks & mine;
+
+	/* asked for by name, not as one of all */
+	if ((o->checks & VMMAP_CHECK_WX_ALIAS) &&
+	    o->checks != (VMMAP_CHECK_ALL | VMMAP_CHECK_USER_ALL))
+		return vmmap_set_error(ctx, VMMAP_ERR_ARG, "wx-alias is a "
+				       "check of the kernel's address space");
+	ctx->findings = 0;
+	st = kmm_vmas(ctx, vmmap_selected_mm(ctx), &v, &nv);
+	if (!st)
+		st = mapped_ranges(ctx, &l);
+	if (st) {
+		free(l.v);
+		return st;
+	}
+	if (f.json) {
+		fprintf(out, "{\"schema\": %d, \"arch\": \"%s\", \"mm\": "
+			"\"0x%" PRIx64 "\", \"checks\": [", JSON_SCHEMA,
+			ctx->arch->name, vmmap_selected_mm(ctx));
+		for (i = 0; i < NCHECKS; i++)
+			if (checks & (1u << i))
+				fprintf(out, "%s\"%s\"", (checks &
+					((1u << i) - 1)) ? ", " : "",
+					check_names[i]);
+		fprintf(out, "],\n  \"findings\": [");
+	} else {
+		fprintf(out, "checks:");
+		for (i = 0; i < NCHECKS; i++)
+			if (checks & (1u << i))
+				fprintf(out, " %s", check_names[i]);
+		fprintf(out, " (mm 0x%" PRIx64 ": %zu VMAs, %zu mapped "
+			"ranges)\n", vmmap_selected_mm(ctx), nv, l.n);
+	}
+	check_user_space(&f, &l, v, nv, checks);
+	free(l.v);
+	check_summary(&f, out);
+	ctx->findings = f.n;
+	return VMMAP_OK;
+}
+
 vmmap_status fmt_check(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		       FILE *out)
 {
 	struct findings f = { ctx, out, o->format == VMMAP_FMT_JSON, 0, 0 };
 	struct maplist l;
 	vmmap_status st;
-	unsigned i;
+	unsigned i, checks = o->checks & VMMAP_CHECK_ALL;
 
+	if (vmmap_selected_mm(ctx))
+		return fmt_check_user(ctx, o, out);
+	if (!checks)
+		return vmmap_set_error(ctx, VMMAP_ERR_ARG, "novma and vma-perm "
+				       "check a user address space (--pid, "
+				       "--mm)");
 	ctx->findings = 0;
 	st = mapped_ranges(ctx, &l);
 	if (st) {
@@ -388,38 +559,25 @@ vmmap_status fmt_check(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		fprintf(out, "{\"schema\": %d, \"arch\": \"%s\", \"checks\": [",
 			JSON_SCHEMA, ctx->arch->name);
 		for (i = 0; i < 3; i++)
-			if (o->checks & (1u << i))
-				fprintf(out, "%s\"%s\"", (o->checks &
+			if (checks & (1u << i))
+				fprintf(out, "%s\"%s\"", (checks &
 					((1u << i) - 1)) ? ", " : "",
 					check_names[i]);
 		fprintf(out, "],\n  \"findings\": [");
 	} else {
 		fprintf(out, "checks:");
 		for (i = 0; i < 3; i++)
-			if (o->checks & (1u << i))
+			if (checks & (1u << i))
 				fprintf(out, " %s", check_names[i]);
 		fprintf(out, " (%zu mapped ranges)\n", l.n);
 	}
-	check_wx_user(&f, &l, o->checks);
-	if (o->checks & VMMAP_CHECK_WX_ALIAS)
+	check_wx_user(&f, &l, checks);
+	if (checks & VMMAP_CHECK_WX_ALIAS)
 		st = check_wx_alias(&f, &l);
 	free(l.v);
 	if (st)
 		return st;
-	if (f.json) {
-		fprintf(out, "%s],\n  \"found\": %" PRIu64 ", \"expected\": %"
-			PRIu64 "\n}\n", f.n + f.exempt ? "\n  " : "", f.n,
-			f.exempt);
-	} else {
-		if (f.n + f.exempt > MAX_FINDINGS)
-			fprintf(out, "... %" PRIu64 " more findings not shown\n",
-				f.n + f.exempt - MAX_FINDINGS);
-		fprintf(out, "%" PRIu64 " finding%s%s", f.n, f.n == 1 ? "" : "s",
-			f.exempt ? "" : "\n");
-		if (f.exempt)
-			fprintf(out, ", %" PRIu64 " the kernel expects\n",
-				f.exempt);
-	}
+	check_summary(&f, out);
 	ctx->findings = f.n;
 	return VMMAP_OK;
 }

@@ -23,6 +23,13 @@ enum {
 	OPT_PTOV,
 	OPT_DIFF,
 	OPT_QUIET,
+	OPT_OBJECTS,
+	OPT_VMALLOCINFO,
+	OPT_MODULES,
+	OPT_TASKS,
+	OPT_PID,
+	OPT_MM,
+	OPT_ALL_TASKS,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +51,13 @@ static const struct option long_opts[] = {
 	{ "ptov", required_argument, NULL, OPT_PTOV },
 	{ "diff", required_argument, NULL, OPT_DIFF },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "objects", optional_argument, NULL, OPT_OBJECTS },
+	{ "vmallocinfo", no_argument, NULL, OPT_VMALLOCINFO },
+	{ "modules", no_argument, NULL, OPT_MODULES },
+	{ "tasks", no_argument, NULL, OPT_TASKS },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "mm", required_argument, NULL, OPT_MM },
+	{ "all-tasks", no_argument, NULL, OPT_ALL_TASKS },
 	{ "all", no_argument, NULL, 'a' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -97,6 +111,21 @@ PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
 "                       root or layout), with a warning that says so\n"
 "      --quiet          no progress bar (one is drawn on a terminal for\n"
 "                       walks longer than a second)\n"
+"\n"
+"What the kernel's own structures say (types from the kernel's BTF, or a\n"
+"vmlinux given with --vmlinux; symbols from its kallsyms or VMCOREINFO):\n"
+"      --objects        label each range with the kernel object it lies in\n"
+"                       (vmalloc area and its caller, module section, task\n"
+"                       stack, per-CPU area): a column of the table, \"object\"\n"
+"                       in JSON; --objects=list: the objects alone\n"
+"      --vmallocinfo    the kernel's /proc/vmallocinfo, from its vmap areas\n"
+"      --modules        the loaded modules, as /proc/modules lists them\n"
+"      --tasks          every task: PID, TGID, comm, task_struct, mm, stack\n"
+"      --pid=N          the user address space of task N instead of the\n"
+"                       kernel's: its page tables, each range in its VMA\n"
+"                       (--check: wx, user, novma, vma-perm)\n"
+"      --mm=ADDR        the same for the mm_struct at ADDR\n"
+"      --all-tasks      the same for every process (one per mm)\n"
 "  -h, --help           this help\n"
 "\n"
 "Numbers may be hex (0x...) or decimal.  Exit status: 0 success, 1 error,\n"
@@ -241,6 +270,43 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 		case OPT_QUIET:
 			o->quiet = true;
 			break;
+		case OPT_OBJECTS:
+			if (optarg && !strcmp(optarg, "list"))
+				o->objects_list = true;
+			else if (optarg)
+				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+					"--objects takes no argument but "
+					"'list', not '%s'", optarg);
+			else
+				o->objects = true;
+			break;
+		case OPT_VMALLOCINFO:
+			o->vmallocinfo = true;
+			break;
+		case OPT_MODULES:
+			o->modules = true;
+			break;
+		case OPT_TASKS:
+			o->tasks = true;
+			break;
+		case OPT_PID: {
+			uint64_t v;
+
+			if (!parse_num(optarg, &v) || v > INT32_MAX)
+				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+					"bad PID '%s'", optarg);
+			o->have_pid = true;
+			o->pid = (int64_t)v;
+			break;
+		}
+		case OPT_MM:
+			if (!parse_num(optarg, &o->mm) || !o->mm)
+				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+					"bad mm_struct address '%s'", optarg);
+			break;
+		case OPT_ALL_TASKS:
+			o->all_tasks = true;
+			break;
 		case OPT_DIFF:
 			o->diff = optarg;
 			if (!*optarg)
@@ -273,10 +339,30 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 				     "unexpected argument '%s'", argv[optind]);
 	if (!st && o->layout + o->stats + o->have_vtop + !!o->extract +
-		   !!o->checks + !!o->ptov + !!o->diff > 1)
+		   !!o->checks + !!o->ptov + !!o->diff + o->objects_list +
+		   o->vmallocinfo + o->modules + o->tasks > 1)
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
-			"--layout, --stats, --vtop, --check, --ptov, --diff "
-			"and --extract go one at a time");
+			"--layout, --stats, --vtop, --check, --ptov, --diff, "
+			"--extract, --objects=list, --vmallocinfo, --modules "
+			"and --tasks go one at a time");
+	if (!st && o->have_pid + !!o->mm + o->all_tasks > 1)
+		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+			"--pid, --mm and --all-tasks go one at a time");
+	if (!st && (o->have_pid || o->mm || o->all_tasks) &&
+	    (o->objects || o->objects_list || o->vmallocinfo || o->modules ||
+	     o->tasks || o->ptov || o->diff || o->extract || o->layout))
+		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+			"--pid, --mm and --all-tasks select a user address "
+			"space: for its map, --check, --stats, --vtop");
+	if (!st && o->format != VMMAP_FMT_TABLE &&
+	    o->format != VMMAP_FMT_JSON &&
+	    (o->objects || o->objects_list || o->modules || o->tasks ||
+	     o->have_pid || o->mm || o->all_tasks) &&
+	    !(o->format == VMMAP_FMT_PTDUMP && (o->have_pid || o->mm)))
+		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
+			"--objects, --modules, --tasks, --pid, --mm and "
+			"--all-tasks print text or json (--pid and --mm also "
+			"ptdump)");
 	if (!st && o->format == VMMAP_FMT_PTDUMP &&
 	    (o->checks || o->ptov || o->diff))
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
@@ -372,12 +458,62 @@ PUBLIC vmmap_status vmmap_apply_opts(struct vmmap_ctx *ctx,
 	return VMMAP_OK;
 }
 
+static vmmap_status out_ok(struct vmmap_ctx *ctx, FILE *out)
+{
+	return ferror(out) ? vmmap_set_error(ctx, VMMAP_ERR_IO,
+					     "writing the output") : VMMAP_OK;
+}
+
 /* A FILE that discards what is written to it. */
 static ssize_t sink_write(void *cookie, const char *buf, size_t size)
 {
 	(void)cookie;
 	(void)buf;
 	return (ssize_t)size;
+}
+
+/*
+ * What the kernel's own structures say, read for an extract: the types,
+ * the objects (vmap areas and their callers' symbols, modules, tasks),
+ * and every process's tables and VMAs, so that the extract answers
+ * --objects, --vmallocinfo, --tasks and --pid as the dump does.  A dump
+ * that cannot say these (no BTF, a symbol missing) still gets its
+ * extract, of the map; what they would have warned of is not said here.
+ */
+static vmmap_status extract_kernel_structures(struct vmmap_ctx *ctx,
+					      FILE *null)
+{
+	const struct vmmap_object *objs;
+	const struct vmmap_task *t;
+	size_t nwarn = ctx->nwarnings, n, i, j;
+	struct vmmap_opts map;
+	vmmap_status st = VMMAP_OK;
+
+	memset(&map, 0, sizeof(map));
+	if (!vmmap_objects(ctx, &objs, &n))
+		st = vmmap_vmallocinfo(ctx, null);
+	if (st == VMMAP_ERR_NOMEM)
+		return st;
+	st = VMMAP_OK;
+	if (!vmmap_tasks(ctx, &t, &n)) {
+		for (i = 0; i < n && st != VMMAP_ERR_NOMEM; i++) {
+			/* one walk per mm: threads share their process's */
+			for (j = 0; j < i && t[j].mm != t[i].mm; j++)
+				;
+			if (!t[i].mm || j < i)
+				continue;
+			st = vmmap_select_mm(ctx, t[i].mm);
+			if (!st)
+				st = fmt_map(ctx, &map, null);
+			space_leave(ctx);
+		}
+	}
+	if (st == VMMAP_ERR_NOMEM)
+		return st;
+	vmmap_clear_error(ctx);
+	while (ctx->nwarnings > nwarn)
+		free(ctx->warnings[--ctx->nwarnings]);
+	return VMMAP_OK;
 }
 
 /*
@@ -414,6 +550,8 @@ static vmmap_status run_extract(struct vmmap_ctx *ctx,
 		all.format = fmts[i];
 		st = fmt_map(ctx, &all, null);
 	}
+	if (!st)
+		st = extract_kernel_structures(ctx, null);
 	fclose(null);
 	if (st)
 		return st;
@@ -429,15 +567,10 @@ static vmmap_status run_extract(struct vmmap_ctx *ctx,
 	return VMMAP_OK;
 }
 
-PUBLIC vmmap_status vmmap_run(struct vmmap_ctx *ctx,
-			      const struct vmmap_opts *o, FILE *out)
+/* The command of @o in the address space selected. */
+static vmmap_status run_in_space(struct vmmap_ctx *ctx,
+				 const struct vmmap_opts *o, FILE *out)
 {
-	vmmap_clear_error(ctx);		/* a call's error is its own */
-	if (!ctx->loaded)
-		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
-				       "vmmap_run() before vmmap_load()");
-	if (o->extract)
-		return run_extract(ctx, o, out);
 	if (o->layout)
 		return fmt_layout(ctx, o, out);
 	if (o->vtop_list)
@@ -455,4 +588,97 @@ PUBLIC vmmap_status vmmap_run(struct vmmap_ctx *ctx,
 	if (o->format == VMMAP_FMT_SVG || o->format == VMMAP_FMT_HTML)
 		return fmt_picture(ctx, o, out);
 	return fmt_map(ctx, o, out);
+}
+
+/* --all-tasks: the command in every process's address space, one per mm
+ * (threads share their process's), each under a line that says whose. */
+static vmmap_status run_all_tasks(struct vmmap_ctx *ctx,
+				  const struct vmmap_opts *o, FILE *out)
+{
+	const struct vmmap_task *t;
+	bool json = o->format == VMMAP_FMT_JSON, first = true;
+	uint64_t findings = 0;
+	size_t n, i, j;
+	vmmap_status st;
+
+	st = vmmap_tasks(ctx, &t, &n);
+	if (st)
+		return st;
+	if (json)
+		fprintf(out, "{\"schema\": 1, \"address_spaces\": [");
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && t[j].mm != t[i].mm; j++)
+			;
+		if (!t[i].mm || j < i)
+			continue;
+		if (json)
+			fprintf(out, "%s\n{\"pid\": %" PRId64 ", \"comm\": "
+				"\"%s\", \"mm\": \"0x%" PRIx64 "\", \"map\":\n",
+				first ? "" : ",", t[i].pid, t[i].comm, t[i].mm);
+		else
+			fprintf(out, "%s=== PID %" PRId64 " (%s), mm 0x%" PRIx64
+				" ===\n", first ? "" : "\n", t[i].pid,
+				t[i].comm, t[i].mm);
+		first = false;
+		st = vmmap_select_mm(ctx, t[i].mm);
+		if (!st)
+			st = run_in_space(ctx, o, out);
+		findings += ctx->findings;
+		space_leave(ctx);
+		if (st == VMMAP_ERR_NOMEM || st == VMMAP_ERR_IO)
+			return st;
+		if (st) {
+			/* one process whose space cannot be read (one
+			 * exiting) does not hide the others' */
+			add_warning(ctx, "PID %" PRId64 " (%s): %s", t[i].pid,
+				    t[i].comm, vmmap_errmsg(ctx));
+			vmmap_clear_error(ctx);
+			if (json)
+				fprintf(out, "null");
+			st = VMMAP_OK;
+		}
+		if (json)
+			fprintf(out, "}");
+	}
+	if (json)
+		fprintf(out, "\n]}\n");
+	ctx->findings = findings;
+	return out_ok(ctx, out);
+}
+
+PUBLIC vmmap_status vmmap_run(struct vmmap_ctx *ctx,
+			      const struct vmmap_opts *o, FILE *out)
+{
+	vmmap_status st;
+
+	vmmap_clear_error(ctx);		/* a call's error is its own */
+	if (!ctx->loaded)
+		return vmmap_set_error(ctx, VMMAP_ERR_ARG,
+				       "vmmap_run() before vmmap_load()");
+	if (o->extract)
+		return run_extract(ctx, o, out);
+	if (o->vmallocinfo) {
+		if (o->format != VMMAP_FMT_TABLE)
+			return vmmap_set_error(ctx, VMMAP_ERR_ARG,
+				"--vmallocinfo prints the kernel's own text "
+				"format (--objects=list --format=json has the "
+				"areas)");
+		return vmmap_vmallocinfo(ctx, out);
+	}
+	if (o->modules)
+		return fmt_modules(ctx, o, out);
+	if (o->tasks)
+		return fmt_tasks(ctx, o, out);
+	if (o->objects_list)
+		return fmt_objects(ctx, o, out);
+	if (o->all_tasks)
+		return run_all_tasks(ctx, o, out);
+	if (!o->have_pid && !o->mm)
+		return run_in_space(ctx, o, out);
+	st = o->have_pid ? vmmap_select_pid(ctx, o->pid)
+			 : vmmap_select_mm(ctx, o->mm);
+	if (!st)
+		st = run_in_space(ctx, o, out);
+	space_leave(ctx);
+	return st;
 }

@@ -128,7 +128,8 @@ static vmmap_status selected_span(struct vmmap_ctx *ctx,
 				  const struct vmmap_opts *o, struct span *s)
 {
 	s->first = 0;
-	s->last = VMMAP_ADDR_MAX;
+	/* a user space: its user part (and what its own tables add) */
+	s->last = space_last(ctx);
 	if (o->have_range) {
 		s->first = o->range_first;
 		s->last = o->range_last;
@@ -181,6 +182,55 @@ vmmap_status fmt_span(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 	return st;
 }
 
+/* ---- the objects (--objects) ---- */
+
+/* The notes of the objects that could not be read, as warnings. */
+void objects_notes_as_warnings(struct vmmap_ctx *ctx)
+{
+	size_t i, n = vmmap_object_note_count(ctx);
+	struct kern *k = ctx->kern;
+
+	if (!k || k->notes_warned)
+		return;
+	for (i = 0; i < n; i++)
+		add_warning(ctx, "objects: %s", vmmap_object_note(ctx, i));
+	k->notes_warned = true;
+}
+
+/*
+ * Cut @r where the object labelling it changes and hand each piece to
+ * @fn with its object (NULL: none).  A mapped range's physical address
+ * moves along with the piece (unless every page maps one page).
+ */
+vmmap_status objects_split(struct vmmap_ctx *ctx, const struct vmmap_range *r,
+			   vmmap_status (*fn)(void *arg,
+					      const struct vmmap_range *r,
+					      const struct vmmap_object *obj),
+			   void *arg)
+{
+	struct vmmap_range piece = *r;
+	vmmap_status st = VMMAP_OK;
+
+	if (r->kind == VMMAP_RANGE_REPLICA)
+		return fn(arg, r, NULL);
+	while (!st) {
+		vmmap_addr_t seg_last;
+		const struct vmmap_object *obj =
+			kobject_at(ctx, piece.start, &seg_last);
+		struct vmmap_range one = piece;
+
+		if (seg_last < one.last)
+			one.last = seg_last;
+		st = fn(arg, &one, obj);
+		if (one.last == piece.last)
+			break;
+		if (piece.kind == VMMAP_RANGE_MAPPED && !piece.alias)
+			piece.phys += one.last + 1 - piece.start;
+		piece.start = one.last + 1;
+	}
+	return st;
+}
+
 /* ---- table ---- */
 
 struct table_state {
@@ -189,6 +239,7 @@ struct table_state {
 	const struct vmmap_region *region;
 	bool all;
 	unsigned long lines, skipped;
+	bool objects;		/* --objects: a column of labels */
 };
 
 static void table_skipped(struct table_state *t)
@@ -199,10 +250,12 @@ static void table_skipped(struct table_state *t)
 	t->skipped = 0;
 }
 
-static vmmap_status table_range(void *arg, const struct vmmap_range *r)
+/* One line; with --objects the label of @obj ends it. */
+static vmmap_status table_line(void *arg, const struct vmmap_range *r,
+			       const struct vmmap_object *obj)
 {
 	struct table_state *t = arg;
-	char size[16], psize[16], flags[256], what[128];
+	char size[16], psize[16], flags[256], what[128], label[512];
 
 	if (r->region != t->region) {
 		table_skipped(t);
@@ -218,26 +271,42 @@ static vmmap_status table_range(void *arg, const struct vmmap_range *r)
 		t->skipped++;
 		return VMMAP_OK;
 	}
+	label[0] = 0;
+	if (t->objects)
+		snprintf(label, sizeof(label), "  %s", obj ? obj->name : "-");
 	fmt_hsize(r->last - r->start + 1, size, sizeof(size));
 	if (r->kind != VMMAP_RANGE_MAPPED) {
 		unmapped_str(r, what, sizeof(what));
-		fprintf(t->out, "0x%016" PRIx64 "-0x%016" PRIx64 " %7s %5s %-18s %s\n",
-			r->start, r->last, size, "", "",
-			r->kind == VMMAP_RANGE_HOLE ? "hole" : what);
+		fprintf(t->out, "0x%016" PRIx64 "-0x%016" PRIx64 " %7s %5s %-18s %"
+			"*s%s\n", r->start, r->last, size, "", "",
+			t->objects ? -28 : 0,
+			r->kind == VMMAP_RANGE_HOLE ? "hole" : what, label);
 		return out_status(t->ctx, t->out);
 	}
 	fmt_size(r->page_size, psize, sizeof(psize));
 	flags_str(t->ctx, r, flags, sizeof(flags));
+	if (r->alias)
+		strncat(flags, " alias", sizeof(flags) - strlen(flags) - 1);
 	fprintf(t->out, "0x%016" PRIx64 "-0x%016" PRIx64 " %7s %5s 0x%016" PRIx64
-		" %s%s\n", r->start, r->last, size, psize, r->phys, flags,
-		r->alias ? " alias" : "");
+		" %*s%s\n", r->start, r->last, size, psize, r->phys,
+		t->objects ? -28 : 0, flags, label);
 	return out_status(t->ctx, t->out);
 }
 
-static void table_header(FILE *out)
+static vmmap_status table_range(void *arg, const struct vmmap_range *r)
 {
-	fprintf(out, "%-18s %-18s %7s %5s %-18s %s\n", "START", " END (incl.)",
-		"SIZE", "PAGE", "PHYS", "FLAGS");
+	struct table_state *t = arg;
+
+	if (t->objects)
+		return objects_split(t->ctx, r, table_line, t);
+	return table_line(t, r, NULL);
+}
+
+static void table_header(FILE *out, bool objects)
+{
+	fprintf(out, "%-18s %-18s %7s %5s %-18s %*s%s\n", "START",
+		" END (incl.)", "SIZE", "PAGE", "PHYS", objects ? -28 : 0,
+		"FLAGS", objects ? "  OBJECT" : "");
 }
 
 /* ---- ptdump ---- */
@@ -502,9 +571,11 @@ struct json_state {
 	struct vmmap_ctx *ctx;
 	FILE *out;
 	bool first;
+	bool objects;		/* --objects: an "object" field */
 };
 
-static vmmap_status json_range(void *arg, const struct vmmap_range *r)
+static vmmap_status json_line(void *arg, const struct vmmap_range *r,
+			      const struct vmmap_object *obj)
 {
 	struct json_state *j = arg;
 	const char *names[32];
@@ -539,8 +610,24 @@ static vmmap_status json_range(void *arg, const struct vmmap_range *r)
 			PRIx64 "\"", r->phys, r->replica_of);
 	if (r->kind == VMMAP_RANGE_INVALID)
 		fprintf(j->out, ", \"entry\": \"0x%" PRIx64 "\"", r->entry);
+	if (j->objects) {
+		fprintf(j->out, ", \"object\": ");
+		if (obj)
+			json_str(j->out, obj->name);
+		else
+			fprintf(j->out, "null");
+	}
 	fputc('}', j->out);
 	return out_status(j->ctx, j->out);
+}
+
+static vmmap_status json_range(void *arg, const struct vmmap_range *r)
+{
+	struct json_state *j = arg;
+
+	if (j->objects)
+		return objects_split(j->ctx, r, json_line, j);
+	return json_line(j, r, NULL);
 }
 
 static void json_layout(struct vmmap_ctx *ctx, FILE *out)
@@ -597,15 +684,29 @@ vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 	unsigned flags = (o->raw ? VMMAP_WALK_RAW : 0) |
 			 (o->no_holes ? VMMAP_WALK_NOHOLES : 0) |
 			 (o->all ? VMMAP_WALK_ALL : 0);
+	/* the objects label the kernel's space; a user space's regions are
+	 * its VMAs already */
+	bool objects = o->objects && !vmmap_selected_mm(ctx);
 
 	st = selected_span(ctx, o, &s);
 	if (st)
 		return st;
+	/* labels where the kernel's structures can be read; else the
+	 * region-only map, with a warning that says why */
+	if (objects && vmmap_objects(ctx, &(const struct vmmap_object *){0},
+				     &(size_t){0})) {
+		add_warning(ctx, "--objects: no labels: %s", vmmap_errmsg(ctx));
+		vmmap_clear_error(ctx);
+		objects = false;
+	}
+	if (objects)
+		objects_notes_as_warnings(ctx);
 	switch (o->format) {
 	case VMMAP_FMT_TABLE: {
-		struct table_state t = { ctx, out, NULL, o->all, 0, 0 };
+		struct table_state t = { ctx, out, NULL, o->all, 0, 0,
+					 objects };
 
-		table_header(out);
+		table_header(out, objects);
 		st = vmmap_walk(ctx, s.first, s.last, flags, table_range, &t);
 		table_skipped(&t);
 		return st ? st : out_status(ctx, out);
@@ -653,7 +754,7 @@ vmmap_status fmt_map(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		return st ? st : out_status(ctx, out);
 	}
 	case VMMAP_FMT_JSON: {
-		struct json_state j = { ctx, out, true };
+		struct json_state j = { ctx, out, true, objects };
 
 		json_head(ctx, out);
 		json_layout(ctx, out);

@@ -6,7 +6,7 @@
 #ifndef VMMAP_OUTPUT_H
 #define VMMAP_OUTPUT_H
 
-#include "source/source.h"
+#include "kernel/kernel.h"
 
 /* The addresses --region and --range select, all of them by default. */
 vmmap_status fmt_span(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
@@ -38,6 +38,21 @@ vmmap_status parse_checks(struct vmmap_ctx *ctx, const char *list,
 			  unsigned *checks_ret);
 /* --ptov's LIST checked (the queries are parsed again when run). */
 vmmap_status check_ptov(struct vmmap_ctx *ctx, const char *list);
+
+/* objects.c: the kernel's own structures printed. */
+vmmap_status fmt_objects(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+			 FILE *out);
+vmmap_status fmt_modules(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+			 FILE *out);
+vmmap_status fmt_tasks(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+		       FILE *out);
+void objects_notes_as_warnings(struct vmmap_ctx *ctx);
+/* @r cut where its label changes: @fn on each piece with its object. */
+vmmap_status objects_split(struct vmmap_ctx *ctx, const struct vmmap_range *r,
+			   vmmap_status (*fn)(void *arg,
+					      const struct vmmap_range *r,
+					      const struct vmmap_object *obj),
+			   void *arg);
 
 /* replica.c: the ranges of a walk kept, to resolve its REPLICA ranges
  * into what their first copies map. */

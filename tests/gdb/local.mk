@@ -5,6 +5,7 @@
 # minutes, 15 s); live-aarch64 wants gdb-multiarch.
 GDB_TESTS = \
 	tests/gdb/python-api \
+	tests/gdb/python-objects \
 	tests/gdb/dump \
 	tests/gdb/live-x86_64 \
 	tests/gdb/live-aarch64
