@@ -70,7 +70,7 @@ vmmap_status kr_uint(struct vmmap_ctx *ctx, vmmap_addr_t addr, unsigned size,
 	st = virt_read(ctx, addr, b, size);
 	if (st)
 		return st;
-	*v = get_n(b, size, kernel_fmt(ctx)->big_endian);
+	*v = get_n(b, size, pg_data_be(kernel_fmt(ctx)));
 	return VMMAP_OK;
 }
 
@@ -91,7 +91,7 @@ uint64_t kr_get(const struct vmmap_ctx *ctx, const uint8_t *obj,
 	if (!m->size || m->size > 8)
 		return 0;
 	return get_n(obj + m->off, (unsigned)m->size,
-		     kernel_fmt(ctx)->big_endian);
+		     pg_data_be(kernel_fmt(ctx)));
 }
 
 vmmap_status kr_str(struct vmmap_ctx *ctx, vmmap_addr_t addr, char *buf,

@@ -437,7 +437,7 @@ static bool module_symbol(struct vmmap_ctx *ctx, const struct kmodule *m,
 			  char *buf, size_t size)
 {
 	unsigned ptr = kr_ptr_size(ctx), esz = ptr == 8 ? 24 : 16;
-	bool be = kernel_fmt(ctx)->big_endian;
+	bool be = pg_data_be(kernel_fmt(ctx));
 	uint64_t i, best = 0, bestval = lo;
 	uint8_t *tab;
 	char name[256];

@@ -159,7 +159,7 @@ static void read_or_zero(struct vmmap_ctx *ctx, uint64_t addr, uint8_t *buf,
 static vmmap_status scan_image(struct vmmap_ctx *ctx, struct types *t,
 			       uint64_t from, uint64_t to)
 {
-	bool be = kernel_fmt(ctx)->big_endian;
+	bool be = pg_data_be(kernel_fmt(ctx));
 	uint8_t *buf = malloc(SCAN_CHUNK + 32);
 	uint64_t a;
 
