@@ -341,6 +341,8 @@ struct vmmap_ctx {
 	struct pcache_ent pcache[PCACHE_SLOTS];
 	uint64_t pcache_clock;
 	struct memo *memo;
+	unsigned walk_depth;	/* walks under way (one inside another's
+				 * callback gets a memo of its own) */
 	/* vmmap_set_progress() */
 	vmmap_progress_fn *progress_fn;
 	void *progress_arg;

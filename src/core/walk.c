@@ -1094,9 +1094,39 @@ void pg_space(const struct pgfmt *f, vmmap_addr_t *lo, vmmap_addr_t *hi)
 }
 
 
+static vmmap_status walk_one(struct vmmap_ctx *ctx, vmmap_addr_t first,
+			     vmmap_addr_t last, unsigned flags,
+			     vmmap_range_fn *fn, void *arg);
+
+/*
+ * A walk started from a walk's callback (an output that asks the map
+ * something while it is printed) must not touch the memo the outer walk
+ * holds entries of: it gets one of its own, freed when it ends.
+ */
 vmmap_status walk_internal(struct vmmap_ctx *ctx, vmmap_addr_t first,
 			   vmmap_addr_t last, unsigned flags,
 			   vmmap_range_fn *fn, void *arg)
+{
+	struct memo *outer = NULL;
+	vmmap_status st;
+
+	if (ctx->walk_depth && ctx->memo) {
+		outer = ctx->memo;
+		ctx->memo = NULL;
+	}
+	ctx->walk_depth++;
+	st = walk_one(ctx, first, last, flags, fn, arg);
+	ctx->walk_depth--;
+	if (outer) {
+		memo_free(ctx);
+		ctx->memo = outer;
+	}
+	return st;
+}
+
+static vmmap_status walk_one(struct vmmap_ctx *ctx, vmmap_addr_t first,
+			     vmmap_addr_t last, unsigned flags,
+			     vmmap_range_fn *fn, void *arg)
 {
 	struct walker *w;
 	vmmap_addr_t lo, hi;
