@@ -87,6 +87,21 @@ struct pgfmt {
 	vmmap_addr_t root;	/* physical address of the root table */
 };
 
+/* The @n-byte unsigned integer at @p, in the byte order @be says. */
+static inline uint64_t get_uint(const uint8_t *p, unsigned n, bool be)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	if (be)
+		for (i = 0; i < n; i++)
+			v = v << 8 | p[i];
+	else
+		for (i = n; i-- > 0;)
+			v = v << 8 | p[i];
+	return v;
+}
+
 /* Is the kernel's data (not its entries) big-endian? */
 static inline bool pg_data_be(const struct pgfmt *f)
 {

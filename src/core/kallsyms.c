@@ -38,20 +38,6 @@
 #define MAX_SYMS	(4u << 20)
 #define MAX_NAMES	(64u << 20)
 
-static uint64_t get_le(const uint8_t *p, unsigned n, bool be)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	if (be)
-		for (i = 0; i < n; i++)
-			v = v << 8 | p[i];
-	else
-		for (i = n; i-- > 0;)
-			v = v << 8 | p[i];
-	return v;
-}
-
 struct ksyms {
 	uint32_t num;
 	uint8_t *names;
@@ -94,7 +80,7 @@ static vmmap_status load_tokens(struct vmmap_ctx *ctx, struct ksyms *k)
 	if (st)
 		return st;
 	for (i = 0; i < 256; i++) {
-		unsigned off = get_le(idx + 2 * i, 2, k->be);
+		unsigned off = get_uint(idx + 2 * i, 2, k->be);
 		size_t j;
 
 		if (off >= sizeof(table))
@@ -123,10 +109,10 @@ static vmmap_status sym_address(struct vmmap_ctx *ctx, const struct ksyms *k,
 		return vmmap_set_error(ctx, st, "reading the address of "
 				       "kallsyms symbol %u", i);
 	if (!k->relative) {
-		*ret = get_le(b, k->addr_size, k->be);
+		*ret = get_uint(b, k->addr_size, k->be);
 		return VMMAP_OK;
 	}
-	off = (int32_t)get_le(b, 4, k->be);
+	off = (int32_t)get_uint(b, 4, k->be);
 	switch (how) {
 	case K_BASE_RELATIVE:
 		*ret = k->relative_base + (uint32_t)off;
@@ -248,7 +234,7 @@ static vmmap_status ks_open(struct vmmap_ctx *ctx, struct ksyms **ret)
 	st = read_sym(ctx, "kallsyms_num_syms", b, 4);
 	if (st)
 		goto fail;
-	k->num = get_le(b, 4, k->be);
+	k->num = get_uint(b, 4, k->be);
 	if (!k->num || k->num > MAX_SYMS) {
 		st = vmmap_set_error(ctx, VMMAP_ERR_INVALID,
 				     "kallsyms_num_syms is %u", k->num);
@@ -286,7 +272,7 @@ static vmmap_status ks_open(struct vmmap_ctx *ctx, struct ksyms **ret)
 			st = read_sym(ctx, "kallsyms_relative_base", b, ptr);
 			if (st)
 				goto fail;
-			k->relative_base = get_le(b, ptr, k->be);
+			k->relative_base = get_uint(b, ptr, k->be);
 		}
 		k->addr_size = 4;
 	} else if (lookup_symbol(ctx, "kallsyms_addresses", &addrs_addr)) {
@@ -495,10 +481,10 @@ static vmmap_status addresses_all(struct vmmap_ctx *ctx, struct ksyms *k,
 		int32_t off;
 
 		if (!k->relative) {
-			t->v[i].addr = get_le(b, k->addr_size, k->be);
+			t->v[i].addr = get_uint(b, k->addr_size, k->be);
 			continue;
 		}
-		off = (int32_t)get_le(b, 4, k->be);
+		off = (int32_t)get_uint(b, 4, k->be);
 		switch (how) {
 		case K_BASE_RELATIVE:
 			a = k->relative_base + (uint32_t)off;

@@ -44,20 +44,6 @@ vmmap_status kr_read(struct vmmap_ctx *ctx, vmmap_addr_t addr, void *buf,
 	return virt_read(ctx, addr, buf, len);
 }
 
-static uint64_t get_n(const uint8_t *p, unsigned n, bool be)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	if (be)
-		for (i = 0; i < n; i++)
-			v = v << 8 | p[i];
-	else
-		for (i = n; i-- > 0;)
-			v = v << 8 | p[i];
-	return v;
-}
-
 vmmap_status kr_uint(struct vmmap_ctx *ctx, vmmap_addr_t addr, unsigned size,
 		     uint64_t *v)
 {
@@ -70,7 +56,7 @@ vmmap_status kr_uint(struct vmmap_ctx *ctx, vmmap_addr_t addr, unsigned size,
 	st = virt_read(ctx, addr, b, size);
 	if (st)
 		return st;
-	*v = get_n(b, size, pg_data_be(kernel_fmt(ctx)));
+	*v = get_uint(b, size, pg_data_be(kernel_fmt(ctx)));
 	return VMMAP_OK;
 }
 
@@ -90,7 +76,7 @@ uint64_t kr_get(const struct vmmap_ctx *ctx, const uint8_t *obj,
 {
 	if (!m->size || m->size > 8)
 		return 0;
-	return get_n(obj + m->off, (unsigned)m->size,
+	return get_uint(obj + m->off, (unsigned)m->size,
 		     pg_data_be(kernel_fmt(ctx)));
 }
 

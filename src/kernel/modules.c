@@ -412,20 +412,6 @@ static bool mapping_symbol(const char *s)
 	       s[0] == '$';
 }
 
-static uint64_t getn(const uint8_t *p, unsigned n, bool be)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	if (be)
-		for (i = 0; i < n; i++)
-			v = v << 8 | p[i];
-	else
-		for (i = n; i-- > 0;)
-			v = v << 8 | p[i];
-	return v;
-}
-
 /*
  * find_kallsyms_symbol() (kernel/module/kallsyms.c, v6.1 and v6.4+): the
  * named, defined symbol with the greatest value not above @addr; its size
@@ -454,9 +440,9 @@ static bool module_symbol(struct vmmap_ctx *ctx, const struct kmodule *m,
 		const uint8_t *s = tab + i * esz;
 		/* Elf64_Sym: name 4, info 1, other 1, shndx 2, value 8;
 		 * Elf32_Sym: name 4, value 4, size 4, info, other, shndx 2 */
-		uint64_t stname = getn(s, 4, be);
-		uint64_t value = ptr == 8 ? getn(s + 8, 8, be) : getn(s + 4, 4, be);
-		uint64_t shndx = ptr == 8 ? getn(s + 6, 2, be) : getn(s + 14, 2, be);
+		uint64_t stname = get_uint(s, 4, be);
+		uint64_t value = ptr == 8 ? get_uint(s + 8, 8, be) : get_uint(s + 4, 4, be);
+		uint64_t shndx = ptr == 8 ? get_uint(s + 6, 2, be) : get_uint(s + 14, 2, be);
 
 		if (!shndx)
 			continue;
@@ -478,7 +464,7 @@ static bool module_symbol(struct vmmap_ctx *ctx, const struct kmodule *m,
 	if (best) {
 		const uint8_t *s = tab + best * esz;
 
-		if (kr_str(ctx, m->strtab + getn(s, 4, be), name, sizeof(name)))
+		if (kr_str(ctx, m->strtab + get_uint(s, 4, be), name, sizeof(name)))
 			best = 0;
 		else
 			snprintf(buf, size, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]",

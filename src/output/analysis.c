@@ -100,20 +100,6 @@ static void phys_span(const struct vmmap_range *r, uint64_t *first,
 			 : r->phys + (r->last - r->start);
 }
 
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", *s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static void flags_text(const struct vmmap_ctx *ctx,
 		       const struct vmmap_range *r, char *buf, size_t size,
 		       bool json)

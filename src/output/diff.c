@@ -635,20 +635,6 @@ static bool same_value(const struct dstate *d, const struct rkey *ra,
 	return true;
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", *s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static void json_flags(FILE *out, const char *flags)
 {
 	char tmp[512], *tok, *save = NULL;
@@ -659,7 +645,7 @@ static void json_flags(FILE *out, const char *flags)
 	for (tok = strtok_r(tmp, " ", &save); tok;
 	     tok = strtok_r(NULL, " ", &save)) {
 		fprintf(out, "%s", first ? "" : ", ");
-		json_string(out, tok);
+		json_str(out, tok);
 		first = false;
 	}
 	fputc(']', out);
@@ -729,7 +715,7 @@ static void flush(struct dstate *d)
 			d->shown > 1 ? "," : "",
 			d->change == '-' ? "removed" : d->change == '+'
 			? "added" : "changed");
-		json_string(d->out, d->key);
+		json_str(d->out, d->key);
 		fprintf(d->out, ", \"offset\": \"0x%" PRIx64 "\", "
 			"\"offset_end\": \"0x%" PRIx64 "\", \"a\": ", d->off,
 			d->off_last);
@@ -969,7 +955,7 @@ static vmmap_status diff_content(struct dstate *d, const char *key)
 				"\"region\": ", d->shown > 1 ? "," : "",
 				change == '-' ? "removed" : change == '+'
 				? "added" : "changed");
-			json_string(d->out, key);
+			json_str(d->out, key);
 			fprintf(d->out, ", \"by_content\": true, \"a\": ");
 			if (c->bytes[0])
 				content_side(d, c, 0);
@@ -1157,9 +1143,9 @@ vmmap_status fmt_diff(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 	d.all = o->all || d.json;	/* JSON is for scripts: everything */
 	if (d.json) {
 		fprintf(out, "{\"schema\": %d, \"a\": ", JSON_SCHEMA);
-		json_string(out, a.name);
+		json_str(out, a.name);
 		fprintf(out, ", \"b\": ");
-		json_string(out, b.name);
+		json_str(out, b.name);
 		fprintf(out, ", \"compared\": \"%s\", \"same_boot\": %s, "
 			"\"phys_compared\": \"%s\",\n  \"differences\": [",
 			a.ptdump ? "ptdump" : "map", same ? "true" : "false",

@@ -553,10 +553,10 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 
 /* ---- JSON ---- */
 
-static void json_str(FILE *out, const char *s)
+void json_str(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (; *s; s++) {
+	for (; s && *s; s++) {
 		if (*s == '"' || *s == '\\')
 			fprintf(out, "\\%c", *s);
 		else if ((unsigned char)*s < 0x20)

@@ -9,6 +9,8 @@
 #include "kernel/kernel.h"
 
 /* The addresses --region and --range select, all of them by default. */
+/* @s as a JSON string, quoted and escaped ("" for NULL). */
+void json_str(FILE *out, const char *s);
 vmmap_status fmt_span(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		      vmmap_addr_t *first_ret, vmmap_addr_t *last_ret);
 
