@@ -36,9 +36,9 @@ FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) \
 	-I$(top_srcdir)/src -I$(top_builddir) -D_GNU_SOURCE \
 	$(KDUMPFILE_CFLAGS) $(LIBELF_CFLAGS) $(ZLIB_CFLAGS) $(ZSTD_CFLAGS) \
-	$(JSONC_CFLAGS) -pthread
+	$(JSONC_CFLAGS) $(LIBBPF_CFLAGS) $(LIBDW_CFLAGS) -pthread
 FUZZ_LIBS = $(KDUMPFILE_LIBS) $(LIBELF_LIBS) $(ZLIB_LIBS) $(ZSTD_LIBS) \
-	$(LZO_LIBS) $(SNAPPY_LIBS) $(JSONC_LIBS)
+	$(LZO_LIBS) $(SNAPPY_LIBS) $(JSONC_LIBS) $(LIBBPF_LIBS) $(LIBDW_LIBS)
 FUZZ_LIBSRC = $(filter %.c,$(src_libvmmap_core_la_SOURCES))
 
 # The walker's hot files (FUZZ_HOT) are built without -fsanitize-coverage's
