@@ -300,10 +300,6 @@ struct vmmap_range {
 	/** REPLICA: see VMMAP_RANGE_REPLICA. */
 	vmmap_addr_t replica_of;
 	uint64_t replica_ranges;
-	/** MAPPED: the merged leaf entries differ in bits outside those that
-	 * keep ranges apart (accessed, dirty, software bits): @c prot and
-	 * @c eff are the first entry's; vmmap_vtop() gives each page's. */
-	bool mixed;
 };
 
 /** Flags for vmmap_walk(). */

@@ -109,7 +109,7 @@ static vmmap_status meet_range(void *arg, const struct vmmap_range *r)
 	}
 	if (m->k == m->n || m->q[m->k].va > r->last)
 		return m->k < m->n ? VMMAP_OK : VMMAP_ERR_STOP;
-	if (r->kind == VMMAP_RANGE_MAPPED && !r->mixed) {
+	if (r->kind == VMMAP_RANGE_MAPPED) {
 		if (m->ninfo == m->capinfo) {
 			uint32_t cap = m->capinfo ? 2 * m->capinfo : 1024;
 			struct info *ni = realloc(m->info, cap * sizeof(*ni));
@@ -126,8 +126,7 @@ static vmmap_status meet_range(void *arg, const struct vmmap_range *r)
 	} else if (r->kind == VMMAP_RANGE_HOLE) {
 		id = ANS_NOTMAPPED;
 	} else {
-		/* the walk's error is not vtop's message, and the bits of a
-		 * mixed range's pages are their own: ask vtop */
+		/* the walk's error is not vtop's message: ask vtop */
 		m->again = true;
 	}
 	while (m->k < m->n && m->q[m->k].va <= r->last) {

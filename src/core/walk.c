@@ -45,7 +45,6 @@ struct run {
 	uint64_t entry;
 	int level;
 	bool alias;
-	bool mixed;		/* see struct vmmap_range */
 	vmmap_status err;
 	vmmap_addr_t replica_of;	/* REPLICA */
 	uint64_t replica_ranges;
@@ -454,9 +453,6 @@ static void merge_into(struct run *a, const struct run *b)
 {
 	if (a->kind == VMMAP_RANGE_MAPPED && b->phys == a->phys)
 		a->alias = true;
-	if (a->kind == VMMAP_RANGE_MAPPED &&
-	    (b->mixed || a->prot != b->prot || a->eff != b->eff))
-		a->mixed = true;
 	a->last = b->last;
 }
 
@@ -498,7 +494,6 @@ static void deliver_piece(struct walker *w, const struct run *r,
 	out.region = reg;
 	out.replica_of = r->replica_of;
 	out.replica_ranges = r->replica_ranges;
-	out.mixed = r->mixed;
 	w->st = w->fn(w->arg, &out);
 }
 
