@@ -276,6 +276,8 @@ struct elfdump {
 	int fd;
 	char *path;
 	struct elf_segs segs;	/* sorted by paddr */
+	struct phys_span *held;	/* what they hold (next_data) */
+	size_t nheld;
 	uint64_t phys_end;	/* an extract's (of its dump), else 0 */
 };
 
@@ -288,6 +290,7 @@ static void elfdump_release(void *data)
 	if (e->fd >= 0)
 		close(e->fd);
 	free(e->segs.v);
+	free(e->held);
 	free(e->path);
 	free(e);
 }
@@ -365,19 +368,8 @@ static vmmap_status elfdump_read_phys(struct vmmap_ctx *ctx, void *data,
 static vmmap_addr_t elfdump_next_data(void *data, vmmap_addr_t addr)
 {
 	const struct elfdump *e = data;
-	const struct elf_seg *sg;
-	uint64_t best = UINT64_MAX;
-	for (sg = e->segs.v; sg < e->segs.v + e->segs.n; sg++) {
-		uint64_t held = sg->filesz < sg->memsz ? sg->filesz : sg->memsz;
 
-		if (!held)
-			continue;
-		if (addr >= sg->paddr && addr - sg->paddr < held)
-			return addr;
-		if (sg->paddr > addr && sg->paddr < best)
-			best = sg->paddr;
-	}
-	return best;
+	return phys_span_next(e->held, e->nheld, addr);
 }
 
 static bool elfdump_phys_end(void *data, vmmap_addr_t *end_ret)
@@ -411,6 +403,37 @@ static int seg_cmp(const void *a, const void *b)
 	return x->paddr < y->paddr ? -1 : x->paddr > y->paddr;
 }
 
+/* The memory sorted @segs hold (filesz of each PT_LOAD), merged into
+ * disjoint spans for phys_span_next(). */
+static vmmap_status segs_held(struct vmmap_ctx *ctx,
+			      const struct elf_segs *segs,
+			      struct phys_span **ret, size_t *n_ret)
+{
+	struct phys_span *held = malloc((segs->n ? segs->n : 1) *
+					sizeof(*held));
+	size_t n = 0, i;
+
+	if (!held)
+		return set_nomem(ctx);
+	for (i = 0; i < segs->n; i++) {
+		const struct elf_seg *sg = &segs->v[i];
+		uint64_t len = sg->filesz < sg->memsz ? sg->filesz : sg->memsz;
+
+		if (!len)
+			continue;
+		if (n && sg->paddr <= held[n - 1].end) {
+			if (sg->paddr + len > held[n - 1].end)
+				held[n - 1].end = sg->paddr + len;
+			continue;
+		}
+		held[n].start = sg->paddr;
+		held[n++].end = sg->paddr + len;
+	}
+	*ret = held;
+	*n_ret = n;
+	return VMMAP_OK;
+}
+
 static vmmap_status elfdump_open(struct vmmap_ctx *ctx, int fd,
 				 const char *path, uint64_t fsize,
 				 struct elf_info *h, struct elfdump **e_ret)
@@ -439,6 +462,9 @@ static vmmap_status elfdump_open(struct vmmap_ctx *ctx, int fd,
 		goto fail;
 	}
 	qsort(e->segs.v, e->segs.n, sizeof(*e->segs.v), seg_cmp);
+	st = segs_held(ctx, &e->segs, &e->held, &e->nheld);
+	if (st)
+		goto fail;
 	st = vmmap_set_mem(ctx, &elfdump_ops, e);
 	if (st)
 		goto fail;
@@ -547,7 +573,7 @@ static vmmap_status elf_reader_open(struct vmmap_ctx *ctx, int fd,
 	struct elf_info info;
 	struct elf_segs segs = { NULL, 0, 0 };
 	struct phys_span *held = NULL;
-	size_t nheld = 0, i;
+	size_t nheld = 0;
 	vmmap_status st;
 
 	memset(&info, 0, sizeof(info));
@@ -578,26 +604,9 @@ static vmmap_status elf_reader_open(struct vmmap_ctx *ctx, int fd,
 		/* what the file holds (filesz of each PT_LOAD), merged: the
 		 * source then says where data is */
 		qsort(segs.v, segs.n, sizeof(*segs.v), seg_cmp);
-		held = malloc((segs.n ? segs.n : 1) * sizeof(*held));
-		if (!held) {
-			st = set_nomem(ctx);
+		st = segs_held(ctx, &segs, &held, &nheld);
+		if (st)
 			goto out;
-		}
-		for (i = 0; i < segs.n; i++) {
-			const struct elf_seg *sg = &segs.v[i];
-			uint64_t n = sg->filesz < sg->memsz ? sg->filesz
-							    : sg->memsz;
-
-			if (!n)
-				continue;
-			if (nheld && sg->paddr <= held[nheld - 1].end) {
-				if (sg->paddr + n > held[nheld - 1].end)
-					held[nheld - 1].end = sg->paddr + n;
-				continue;
-			}
-			held[nheld].start = sg->paddr;
-			held[nheld++].end = sg->paddr + n;
-		}
 		st = kdf_attach(ctx, fd, path, 0, info.phys_end, held,
 				nheld, h);
 	}

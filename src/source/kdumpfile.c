@@ -100,19 +100,8 @@ static bool kdf_phys_end(void *data, vmmap_addr_t *end_ret)
 static vmmap_addr_t kdf_next_data(void *data, vmmap_addr_t addr)
 {
 	const struct kdf *d = data;
-	size_t lo = 0, hi = d->nheld;
 
-	while (lo < hi) {	/* the first span ending above @addr */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (d->held[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == d->nheld)
-		return UINT64_MAX;
-	return addr >= d->held[lo].start ? addr : d->held[lo].start;
+	return phys_span_next(d->held, d->nheld, addr);
 }
 
 static const struct vmmap_mem_ops kdf_ops = {

@@ -47,6 +47,26 @@ struct phys_span {
 	uint64_t start, end;
 };
 
+/* The first address >= @addr in the sorted, disjoint @v (UINT64_MAX:
+ * none): a memory source's next_data. */
+static inline uint64_t phys_span_next(const struct phys_span *v, size_t n,
+				      uint64_t addr)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {	/* the first span ending above @addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == n)
+		return UINT64_MAX;
+	return addr >= v[lo].start ? addr : v[lo].start;
+}
+
 /*
  * Install libkdumpfile's reading of @fd as the memory source.  @block_size:
  * the PFN unit of a kdump file (0 for ELF), refused (VMMAP_ERR_NOTSUP) when
