@@ -279,7 +279,17 @@ struct elfdump {
 	struct phys_span *held;	/* what they hold (next_data) */
 	size_t nheld;
 	uint64_t phys_end;	/* an extract's (of its dump), else 0 */
+	/* The file block last read (ELF_BLOCK bytes, aligned, within one
+	 * segment): page tables allocated together (the direct map's, at
+	 * boot) are neighbours in the file, and one pread(2) serves them
+	 * all.  Reads that miss every block go direct (cold). */
+	uint8_t *blk;
+	uint64_t blk_off;
+	size_t blk_len;
+	unsigned blk_hits, cold, bypass;
 };
+
+#define ELF_BLOCK ((size_t)64 << 10)
 
 static void elfdump_release(void *data)
 {
@@ -291,8 +301,62 @@ static void elfdump_release(void *data)
 		close(e->fd);
 	free(e->segs.v);
 	free(e->held);
+	free(e->blk);
 	free(e->path);
 	free(e);
+}
+
+/*
+ * Read @n bytes of @sg at file offset @off (within the segment's file
+ * bytes) through the block: a hit is a copy; a miss reads the aligned
+ * block around it (clipped to the segment), unless recent blocks went
+ * unused (scattered reads: then ELF_BLOCK / 4 KiB times the bytes for
+ * nothing), when it reads just @n for a while.  Returns pread(2)'s
+ * answer for @n bytes.
+ */
+static ssize_t block_read(struct elfdump *e, const struct elf_seg *sg,
+			  uint64_t off, uint8_t *p, size_t n)
+{
+	uint64_t lo, hi;
+	ssize_t got;
+
+	if (e->blk_len && off >= e->blk_off &&
+	    off - e->blk_off + n <= e->blk_len) {
+		memcpy(p, e->blk + (off - e->blk_off), n);
+		e->blk_hits++;
+		return (ssize_t)n;
+	}
+	if (n > ELF_BLOCK / 4 || e->bypass) {
+		if (e->bypass)
+			e->bypass--;
+		return pread(e->fd, p, n, (off_t)off);
+	}
+	if (e->blk_len) {	/* the block it replaces: of any use? */
+		e->cold = e->blk_hits ? 0 : e->cold + 1;
+		if (e->cold >= 4) {
+			e->cold = 0;
+			e->bypass = 256;
+		}
+	}
+	if (!e->blk && !(e->blk = malloc(ELF_BLOCK)))
+		return pread(e->fd, p, n, (off_t)off);
+	lo = off & ~(uint64_t)(ELF_BLOCK - 1);
+	if (lo < sg->offset)
+		lo = sg->offset;
+	hi = lo + ELF_BLOCK;
+	if (hi > sg->offset + sg->filesz)
+		hi = sg->offset + sg->filesz;
+	e->blk_len = 0;
+	e->blk_hits = 0;
+	if (off + n > hi)	/* across the block's end */
+		return pread(e->fd, p, n, (off_t)off);
+	got = pread(e->fd, e->blk, (size_t)(hi - lo), (off_t)lo);
+	if (got < 0 || (uint64_t)got < off + n - lo)
+		return pread(e->fd, p, n, (off_t)off);
+	e->blk_off = lo;
+	e->blk_len = (size_t)got;
+	memcpy(p, e->blk + (off - lo), n);
+	return (ssize_t)n;
 }
 
 /* The segment holding @paddr, or the index of the next one in *next_ret. */
@@ -346,7 +410,7 @@ static vmmap_status elfdump_read_phys(struct vmmap_ctx *ctx, void *data,
 					       ": filtered out of the dump",
 					       paddr);
 		n = sg->filesz - in < len ? (size_t)(sg->filesz - in) : len;
-		got = pread(e->fd, p, n, (off_t)(sg->offset + in));
+		got = block_read(e, sg, sg->offset + in, p, n);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)

@@ -2,13 +2,14 @@
  * readcmp - read every page of physical memory through two dump readers
  * and compare bytes and status.
  *
- *   readcmp [--subset] [--page N] [--quiet] [READER:]A [READER:]B
+ *   readcmp [--subset] [--page N] [--scatter] [--quiet] [READER:]A [READER:]B
  *
  * READER is "auto" (vmmap_open_dump(), the default), "kdf" (libkdumpfile),
  * "own" (our kdump-compressed/flattened reader) or "elf" (our ELF reader).
  * Pages that are not in a dump (VMMAP_ERR_NODATA) must be missing in both,
  * unless --subset: then B may lack pages A has (B filtered by makedumpfile
- * -d).  Any other read
+ * -d).  --scatter: the pages in a scattered order (a stride prime to
+ * their number), not ascending, as a walk of tables reads.  Any other read
  * error is a failure.  Exit 0 when equal, 1 on a difference, 2 when a dump
  * does not open.
  */
@@ -27,7 +28,6 @@ static struct vmmap_ctx *open_one(const char *spec)
 	struct vmmap_ctx *ctx = vmmap_new();
 	const char *path = spec;
 	vmmap_status st;
-	int fd;
 
 	if (!ctx) {
 		fprintf(stderr, "readcmp: out of memory\n");
@@ -60,13 +60,16 @@ int main(int argc, char **argv)
 	uint64_t ea = 0, eb = 0, end, addr, same = 0, nodata = 0, filtered = 0,
 		 bad = 0;
 	size_t page = 4096;
-	bool subset = false, quiet = false;
+	bool subset = false, quiet = false, scatter = false;
+	uint64_t npages, pg, step = 1;
 	uint8_t *ba, *bb;
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--subset"))
 			subset = true;
+		else if (!strcmp(argv[i], "--scatter"))
+			scatter = true;
 		else if (!strcmp(argv[i], "--quiet"))
 			quiet = true;
 		else if (!strcmp(argv[i], "--page") && i + 1 < argc)
@@ -76,7 +79,7 @@ int main(int argc, char **argv)
 	}
 	if (argc - i != 2 || !page) {
 		fprintf(stderr, "usage: readcmp [--subset] [--page N] "
-			"[--quiet] [auto:|kdf:|own:|elf:]A [auto:|kdf:|own:|elf:]B\n");
+			"[--scatter] [--quiet] [auto:|kdf:|own:|elf:]A [auto:|kdf:|own:|elf:]B\n");
 		return 2;
 	}
 	a = open_one(argv[i]);
@@ -96,8 +99,14 @@ int main(int argc, char **argv)
 	bb = malloc(page);
 	if (!ba || !bb)
 		return 2;
-	for (addr = 0; addr < end; addr += page) {
+	npages = (end + page - 1) / page;
+	if (scatter)	/* a prime that does not divide npages */
+		for (step = 1000003; npages % step == 0; step += 2)
+			;
+	for (pg = 0; pg < npages; pg++) {
 		vmmap_status sa, sb;
+
+		addr = (uint64_t)(((unsigned __int128)pg * step) % npages) * page;
 
 		vmmap_clear_error(a);
 		vmmap_clear_error(b);

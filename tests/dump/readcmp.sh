@@ -73,9 +73,13 @@ for name in x86_64-6.1-5l aarch64-6.1-va48-4k arm-6.1-lpae; do
 	echo "== $name (ELF): our reader against libkdumpfile"
 	rm -f "$tmp"/*
 	xz -dc "$xz" >"$tmp/elf" || { echo "FAIL: xz -d $xz"; fail=1; continue; }
-	"$READCMP" "elf:$tmp/elf" "kdf:$tmp/elf" >"$tmp/out" 2>&1
-	cat "$tmp/out"
 	starts=$(readelf -lW "$tmp/elf" | awk '$1 == "LOAD" { print $4 }')
+	# in ascending order, and scattered (our reader's block of the file
+	# read last, and the reads that bypass it, both)
+	for order in "" --scatter; do
+	"$READCMP" $order "elf:$tmp/elf" "kdf:$tmp/elf" >"$tmp/out" 2>&1
+	echo "+ readcmp $order elf: kdf:"
+	cat "$tmp/out"
 	/usr/bin/python3 - "$tmp/out" $starts <<'PY' || fail=1
 import re, sys
 out = open(sys.argv[1]).read()
@@ -98,5 +102,6 @@ print('%s: %s pages alike; %d differ, each the page below a PT_LOAD (libkdumpfil
       % ('ok' if ok else 'FAIL', m.group(1), len(lines)))
 sys.exit(0 if ok else 1)
 PY
+	done
 done
 exit $fail
