@@ -1475,7 +1475,7 @@ static vmmap_status kdump_open(struct vmmap_ctx *ctx, int fd, const char *path,
 	st = diskdump_peek(ctx, fd, path, h);
 	if (st)
 		return st;
-	st = kdf_attach(ctx, fd, path, h->block_size, 0, NULL, 0, h);
+	st = kdf_attach(ctx, fd, path, h->block_size, 0, NULL, 0, 0, h);
 	if (st && st != VMMAP_ERR_NOMEM) {
 		vmmap_clear_error(ctx);
 		st = diskdump_attach(ctx, fd, path, h);

@@ -434,6 +434,29 @@ static vmmap_status segs_held(struct vmmap_ctx *ctx,
 	return VMMAP_OK;
 }
 
+/* The 4 KiB pages the sorted @segs touch (paddr to paddr + memsz: what
+ * libkdumpfile reads of them, the zeros past filesz too), counted up to
+ * @max. */
+static uint64_t segs_pages(const struct elf_segs *segs, uint64_t max)
+{
+	uint64_t n = 0, last = 0;	/* last: the page after the last one */
+	size_t i;
+
+	for (i = 0; i < segs->n && n < max; i++) {
+		const struct elf_seg *sg = &segs->v[i];
+		uint64_t first = sg->paddr >> 12;
+		uint64_t end = ((sg->paddr + sg->memsz - 1) >> 12) + 1;
+
+		if (first < last)
+			first = last;
+		if (end > first)
+			n += end - first < max ? end - first : max;
+		if (end > last)
+			last = end;
+	}
+	return n < max ? n : max;
+}
+
 static vmmap_status elfdump_open(struct vmmap_ctx *ctx, int fd,
 				 const char *path, uint64_t fsize,
 				 struct elf_info *h, struct elfdump **e_ret)
@@ -608,7 +631,7 @@ static vmmap_status elf_reader_open(struct vmmap_ctx *ctx, int fd,
 		if (st)
 			goto out;
 		st = kdf_attach(ctx, fd, path, 0, info.phys_end, held,
-				nheld, h);
+				nheld, segs_pages(&segs, UINT64_MAX), h);
 	}
 	if (st && st != VMMAP_ERR_NOMEM) {
 		/* The file is sound (elf_check); libkdumpfile is not. */

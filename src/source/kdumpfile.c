@@ -21,6 +21,9 @@
 
 #include <libkdumpfile/kdumpfile.h>
 
+/* The fewest pages we let libkdumpfile's cache have. */
+#define KDF_MIN_CACHE	16
+
 struct kdf {
 	kdump_ctx_t *k;
 	int fd;
@@ -172,11 +175,11 @@ static vmmap_status kdf_vmcoreinfo(struct vmmap_ctx *ctx, kdump_ctx_t *k)
 vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 			uint32_t block_size, uint64_t phys_end,
 			const struct phys_span *held, size_t nheld,
-			struct source_hints *h)
+			uint64_t pages, struct source_hints *h)
 {
 	struct kdf *d = calloc(1, sizeof(*d));
 	const char *s;
-	uint64_t max_pfn, page_size;
+	uint64_t max_pfn, page_size, cache_size = 0;
 	kdump_status ks;
 	vmmap_status st;
 
@@ -196,6 +199,18 @@ vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 	 * inside libkdumpfile; with read(2) it is an error. */
 	ks = kdump_set_number_attr(d->k, KDUMP_ATTR_FILE_MMAP_POLICY,
 				   KDUMP_MMAP_NEVER);
+	/* Its page cache (cache.size pages, 1,024 by default, allocated by
+	 * the open) need not hold more pages than the file has: a small
+	 * dump's is small.  Reads are the same, only what is allocated and
+	 * freed is less. */
+	if (ks == KDUMP_OK && pages &&
+	    kdf_number(d->k, "cache.size", &cache_size) &&
+	    cache_size > KDF_MIN_CACHE && pages < cache_size)
+		ks = kdump_set_number_attr(d->k, "cache.size",
+					   pages > KDF_MIN_CACHE
+					   ? pages : KDF_MIN_CACHE);
+	else
+		cache_size = 0;
 	if (ks == KDUMP_OK)
 		ks = kdump_open_fd(d->k, d->fd);
 	if (ks != KDUMP_OK) {
@@ -213,6 +228,14 @@ vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 		page_size = 4096;
 	if (!kdf_number(d->k, "arch.page_size", &page_size))
 		page_size = 0;
+	/* @pages counts 4 KiB pages: with smaller ones, the default. */
+	if (cache_size && page_size < 4096 &&
+	    kdump_set_number_attr(d->k, "cache.size", cache_size) != KDUMP_OK) {
+		st = vmmap_set_error(ctx, VMMAP_ERR_NOMEM,
+				     "%s: libkdumpfile: %s", path,
+				     kdump_get_err(d->k));
+		goto fail;
+	}
 	if (block_size && page_size != block_size) {
 		st = vmmap_set_error(ctx, VMMAP_ERR_NOTSUP,
 				     "%s: libkdumpfile reads %" PRIu32
@@ -235,8 +258,10 @@ vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 	s = kdf_string(d->k, "linux.uts.machine");
 	if (s && !h->machine[0])
 		snprintf(h->machine, sizeof(h->machine), "%s", s);
-	if (nheld) {
-		d->held = malloc(nheld * sizeof(*d->held));
+	/* Known, even if none (PT_LOADs without file data): the source
+	 * says so. */
+	if (held) {
+		d->held = malloc((nheld ? nheld : 1) * sizeof(*d->held));
 		if (!d->held) {
 			st = set_nomem(ctx);
 			goto fail;
@@ -244,7 +269,7 @@ vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 		memcpy(d->held, held, nheld * sizeof(*held));
 		d->nheld = nheld;
 	}
-	st = vmmap_set_mem(ctx, nheld ? &kdf_ops_held : &kdf_ops, d);
+	st = vmmap_set_mem(ctx, held ? &kdf_ops_held : &kdf_ops, d);
 	if (st)
 		goto fail;
 	/* d belongs to the context now. */

@@ -73,13 +73,16 @@ static inline uint64_t phys_span_next(const struct phys_span *v, size_t n,
  * libkdumpfile would read it in other units; @phys_end: the memory's end if
  * the caller knows it (ELF program headers), else 0; @held, @nheld: the
  * memory the file holds, sorted, when the caller knows it (ELF segments:
- * the source then says where data is, so that searches skip the rest),
- * else NULL, 0.
+ * the source then says where data is, so that searches skip the rest;
+ * @nheld 0: none), else NULL, 0; @pages: how many 4 KiB pages
+ * libkdumpfile can read from the file at most (ELF: the pages its
+ * segments' memsz touch), 0 if not known: its page cache need not be
+ * larger.
  */
 vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 			uint32_t block_size, uint64_t phys_end,
 			const struct phys_span *held, size_t nheld,
-			struct source_hints *h);
+			uint64_t pages, struct source_hints *h);
 /* Does the libkdumpfile we are built with corrupt its page cache on a
  * failed read (0.5.1-0.5.4)?  Then kdump files bypass it. */
 bool kdf_cache_bug(void);
