@@ -491,7 +491,8 @@ static vmmap_status elfdump_open(struct vmmap_ctx *ctx, int fd,
 				     "segments", path);
 		goto fail;
 	}
-	qsort(e->segs.v, e->segs.n, sizeof(*e->segs.v), seg_cmp);
+	if (e->segs.n)
+		qsort(e->segs.v, e->segs.n, sizeof(*e->segs.v), seg_cmp);
 	st = segs_held(ctx, &e->segs, &e->held, &e->nheld);
 	if (st)
 		goto fail;
@@ -636,7 +637,8 @@ static vmmap_status elf_reader_open(struct vmmap_ctx *ctx, int fd,
 	else {
 		/* what the file holds (filesz of each PT_LOAD), merged: the
 		 * source then says where data is */
-		qsort(segs.v, segs.n, sizeof(*segs.v), seg_cmp);
+		if (segs.n)	/* none: PT_LOADs of memsz 0 */
+			qsort(segs.v, segs.n, sizeof(*segs.v), seg_cmp);
 		st = segs_held(ctx, &segs, &held, &nheld);
 		if (st)
 			goto out;
