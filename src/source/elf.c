@@ -181,11 +181,12 @@ static vmmap_status elf_check(struct vmmap_ctx *ctx, int fd, const char *path,
 	h->big_endian = eh.e_ident[EI_DATA] == ELFDATA2MSB;
 	h->shdrs = eh.e_shoff && eh.e_shnum;
 	/* libkdumpfile 0.5.1 crashes (NULL dereference) on an e_shoff past
-	 * the end of the file: such a file is read by our reader only. */
-	if (eh.e_shoff) {
+	 * the end of the file, and on section headers counted at e_shoff 0:
+	 * such a file is read by our reader only. */
+	if (eh.e_shoff || eh.e_shnum) {
 		uint64_t shnum = eh.e_shnum ? eh.e_shnum : 1;	/* PN_XNUM */
 
-		h->shdrs_bad = eh.e_shoff > fsize ||
+		h->shdrs_bad = !eh.e_shoff || eh.e_shoff > fsize ||
 			       eh.e_shentsize != gelf_fsize(elf, ELF_T_SHDR, 1,
 							    EV_CURRENT) ||
 			       shnum * eh.e_shentsize > fsize - eh.e_shoff;
