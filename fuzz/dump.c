@@ -4,7 +4,7 @@
  * vmmap-dump would open it, loaded, walked (bounded) and translated.  A
  * kdump-compressed or flattened file is also opened by our own reader
  * alone (SOURCE_OWN_KDUMP), which vmmap_open_dump() skips when libkdumpfile
- * reads the file.
+ * reads the file (never with libkdumpfile 0.5.1-0.5.4: kdf_cache_bug()).
  */
 #include "config.h"
 #include "source/source.h"
@@ -56,8 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	run(fd, path, false);
-	if (size >= 13 && (!memcmp(data, "KDUMP   ", 8) ||
-			   !memcmp(data, "makedumpfile", 13)))
+	/* With a libkdumpfile whose cache is broken (0.5.1-0.5.4) the open
+	 * above was our reader's already. */
+	if (!kdf_cache_bug() && size >= 13 &&
+	    (!memcmp(data, "KDUMP   ", 8) ||
+	     !memcmp(data, "makedumpfile", 13)))
 		run(fd, path, true);
 	close(fd);
 	return 0;

@@ -1322,10 +1322,37 @@ static bool dd_phys_end(void *data, vmmap_addr_t *end_ret)
 	return true;
 }
 
+/* The first address >= @addr in a page the file has (bitmap 2), by the
+ * rank index's chunks: a chunk without a dumped page is skipped whole. */
+static vmmap_addr_t dd_next_data(void *data, vmmap_addr_t addr)
+{
+	const struct diskdump *dd = data;
+	uint64_t pfn = addr >> dd->block_shift;
+	uint64_t nchunks = (dd->max_mapnr + RANK_BITS - 1) / RANK_BITS, c;
+
+	if (pfn >= dd->max_mapnr)
+		return VMMAP_ADDR_MAX;
+	if (pfn_dumped(dd, pfn))
+		return addr;
+	for (c = pfn / RANK_BITS; c < nchunks; c++) {
+		uint64_t p = c * RANK_BITS > pfn ? c * RANK_BITS : pfn + 1;
+		uint64_t e = (c + 1) * RANK_BITS < dd->max_mapnr
+			     ? (c + 1) * RANK_BITS : dd->max_mapnr;
+
+		if (dd->rank[c + 1] == dd->rank[c])
+			continue;
+		for (; p < e; p++)
+			if (pfn_dumped(dd, p))
+				return p << dd->block_shift;
+	}
+	return VMMAP_ADDR_MAX;
+}
+
 static const struct vmmap_mem_ops diskdump_ops = {
 	.read_phys = dd_read_phys,
 	.release = dd_release,
 	.phys_end = dd_phys_end,
+	.next_data = dd_next_data,
 	.prefetch = dd_prefetch,
 };
 
@@ -1448,7 +1475,7 @@ static vmmap_status kdump_open(struct vmmap_ctx *ctx, int fd, const char *path,
 	st = diskdump_peek(ctx, fd, path, h);
 	if (st)
 		return st;
-	st = kdf_attach(ctx, fd, path, h->block_size, 0, NULL, 0, h);
+	st = kdf_attach(ctx, fd, path, h->block_size, h);
 	if (st && st != VMMAP_ERR_NOMEM) {
 		vmmap_clear_error(ctx);
 		st = diskdump_attach(ctx, fd, path, h);

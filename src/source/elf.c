@@ -23,10 +23,7 @@
 struct elf_info {
 	unsigned elf_machine, ptr_bits;
 	bool big_endian;
-	bool shdrs;		/* has section headers */
-	bool shdrs_bad;		/* section headers not in the file */
 	uint64_t phys_end;	/* end of the memory its segments hold */
-	size_t nloads;		/* PT_LOAD segments */
 	/* Notes we read ourselves (NUL-terminated copies, NULL if none): the
 	 * kernel's VMCOREINFO, and vmmap's own note of an extract. */
 	char *vmcoreinfo, *vmmap_note;
@@ -178,17 +175,6 @@ static vmmap_status elf_check(struct vmmap_ctx *ctx, int fd, const char *path,
 	h->elf_machine = eh.e_machine;
 	h->ptr_bits = gelf_getclass(elf) == ELFCLASS64 ? 64 : 32;
 	h->big_endian = eh.e_ident[EI_DATA] == ELFDATA2MSB;
-	h->shdrs = eh.e_shoff && eh.e_shnum;
-	/* libkdumpfile 0.5.1 crashes (NULL dereference) on an e_shoff past
-	 * the end of the file: such a file is read by our reader only. */
-	if (eh.e_shoff) {
-		uint64_t shnum = eh.e_shnum ? eh.e_shnum : 1;	/* PN_XNUM */
-
-		h->shdrs_bad = eh.e_shoff > fsize ||
-			       eh.e_shentsize != gelf_fsize(elf, ELF_T_SHDR, 1,
-							    EV_CURRENT) ||
-			       shnum * eh.e_shentsize > fsize - eh.e_shoff;
-	}
 	if (eh.e_phentsize != gelf_fsize(elf, ELF_T_PHDR, 1, EV_CURRENT)) {
 		st = vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
 				     "%s: ELF header: program header size %u",
@@ -250,7 +236,6 @@ static vmmap_status elf_check(struct vmmap_ctx *ctx, int fd, const char *path,
 		}
 		if (ph.p_paddr + ph.p_memsz > h->phys_end)
 			h->phys_end = ph.p_paddr + ph.p_memsz;
-		h->nloads++;
 		if (segs && ph.p_memsz) {
 			struct elf_seg sg = { ph.p_paddr, ph.p_memsz,
 					      ph.p_offset, ph.p_filesz };

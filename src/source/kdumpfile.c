@@ -27,8 +27,6 @@ struct kdf {
 	uint64_t phys_end;
 	bool elf;		/* an ELF file: what is absent was never there */
 	char *path;
-	struct phys_span *held;	/* what the file holds, if known */
-	size_t nheld;
 };
 
 static void kdf_release(void *data)
@@ -42,7 +40,6 @@ static void kdf_release(void *data)
 	if (d->fd >= 0)
 		close(d->fd);
 	free(d->path);
-	free(d->held);
 	free(d);
 }
 
@@ -96,25 +93,10 @@ static bool kdf_phys_end(void *data, vmmap_addr_t *end_ret)
 	return true;
 }
 
-/* The first address >= @addr that the file holds (UINT64_MAX: none). */
-static vmmap_addr_t kdf_next_data(void *data, vmmap_addr_t addr)
-{
-	const struct kdf *d = data;
-
-	return phys_span_next(d->held, d->nheld, addr);
-}
-
 static const struct vmmap_mem_ops kdf_ops = {
 	.read_phys = kdf_read_phys,
 	.release = kdf_release,
 	.phys_end = kdf_phys_end,
-};
-
-static const struct vmmap_mem_ops kdf_ops_held = {
-	.read_phys = kdf_read_phys,
-	.release = kdf_release,
-	.phys_end = kdf_phys_end,
-	.next_data = kdf_next_data,
 };
 
 static const char *kdf_string(kdump_ctx_t *k, const char *key)
@@ -170,9 +152,7 @@ static vmmap_status kdf_vmcoreinfo(struct vmmap_ctx *ctx, kdump_ctx_t *k)
  * (VMMAP_ERR_NOTSUP) for our own reader to take.
  */
 vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
-			uint32_t block_size, uint64_t phys_end,
-			const struct phys_span *held, size_t nheld,
-			struct source_hints *h)
+			uint32_t block_size, struct source_hints *h)
 {
 	struct kdf *d = calloc(1, sizeof(*d));
 	const char *s;
@@ -220,12 +200,9 @@ vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 				     path, block_size, page_size);
 		goto fail;
 	}
-	/* The ELF program headers say where memory ends; libkdumpfile's
-	 * max_pfn of an ELF file depends on a page size it may lack. */
-	if (phys_end)
-		d->phys_end = phys_end;
-	else if (kdf_number(d->k, "max_pfn", &max_pfn) && page_size &&
-		 max_pfn <= UINT64_MAX / page_size)
+	/* (max_pfn of an ELF file depends on a page size it may lack) */
+	if (kdf_number(d->k, "max_pfn", &max_pfn) && page_size &&
+	    max_pfn <= UINT64_MAX / page_size)
 		d->phys_end = max_pfn * page_size;
 	s = kdf_string(d->k, KDUMP_ATTR_FILE_FORMAT);
 	d->elf = s && !strcmp(s, "elf");
@@ -235,16 +212,7 @@ vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
 	s = kdf_string(d->k, "linux.uts.machine");
 	if (s && !h->machine[0])
 		snprintf(h->machine, sizeof(h->machine), "%s", s);
-	if (nheld) {
-		d->held = malloc(nheld * sizeof(*d->held));
-		if (!d->held) {
-			st = set_nomem(ctx);
-			goto fail;
-		}
-		memcpy(d->held, held, nheld * sizeof(*held));
-		d->nheld = nheld;
-	}
-	st = vmmap_set_mem(ctx, nheld ? &kdf_ops_held : &kdf_ops, d);
+	st = vmmap_set_mem(ctx, &kdf_ops, d);
 	if (st)
 		goto fail;
 	/* d belongs to the context now. */

@@ -172,7 +172,7 @@ vmmap_status source_open_route(struct vmmap_ctx *ctx, const char *path,
 	memset(&h, 0, sizeof(h));
 	switch (route) {
 	case SOURCE_LIBKDUMPFILE:
-		st = kdf_attach(ctx, fd, path, 0, 0, NULL, 0, &h);
+		st = kdf_attach(ctx, fd, path, 0, &h);
 		break;
 	case SOURCE_OWN_KDUMP:
 		st = diskdump_attach(ctx, fd, path, &h);

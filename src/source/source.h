@@ -70,16 +70,11 @@ static inline uint64_t phys_span_next(const struct phys_span *v, size_t n,
 /*
  * Install libkdumpfile's reading of @fd as the memory source.  @block_size:
  * the PFN unit of a kdump file (0 for ELF), refused (VMMAP_ERR_NOTSUP) when
- * libkdumpfile would read it in other units; @phys_end: the memory's end if
- * the caller knows it (ELF program headers), else 0; @held, @nheld: the
- * memory the file holds, sorted, when the caller knows it (ELF segments:
- * the source then says where data is, so that searches skip the rest),
- * else NULL, 0.
+ * libkdumpfile would read it in other units.  (ELF files are read by
+ * elf.c; this route serves them only for tests that compare the two.)
  */
 vmmap_status kdf_attach(struct vmmap_ctx *ctx, int fd, const char *path,
-			uint32_t block_size, uint64_t phys_end,
-			const struct phys_span *held, size_t nheld,
-			struct source_hints *h);
+			uint32_t block_size, struct source_hints *h);
 /* Does the libkdumpfile we are built with corrupt its page cache on a
  * failed read (0.5.1-0.5.4)?  Then kdump files bypass it. */
 bool kdf_cache_bug(void);
