@@ -3,8 +3,8 @@
  *
  * A few addresses are translated one by one.  Many are sorted (a radix
  * sort of the addresses' pages with their places) and met by one walk of
- * the map in address order, each answer written to its place, so that a
- * batch costs a walk and a sort, not a walk of the tables per address.  What the walk cannot answer exactly
+ * the map in address order, so that a batch costs a walk and a sort, not
+ * a walk of the tables per address.  What the walk cannot answer exactly
  * as vmmap_vtop() would (an unreadable table, an invalid entry, the
  * summarised copies of a shared table) is translated one by one: the
  * answers are vmmap_vtop()'s, failures included.
@@ -272,13 +272,13 @@ static vmmap_status batch(struct vmmap_ctx *ctx, const vmmap_addr_t *va,
 	/* the records, and every pass's histogram, in one read */
 	if (packed) {
 		uint64_t *a = (uint64_t *)mem, *tmp = a + n;
-		uint64_t kmask = kbits < 64 ? (UINT64_C(1) << kbits) - 1
-					    : ~UINT64_C(0);
+		/* kbits <= 52 (page numbers), ibits <= 32 (a batch) */
+		uint64_t kmask = (UINT64_C(1) << kbits) - 1;
 
 		for (i = 0; i < n; i++) {
 			uint64_t k = va[i] >> ORDER_SHIFT & kmask;
 
-			a[i] = ibits < 64 ? k << ibits | i : i;
+			a[i] = k << ibits | i;
 			for (p = 0; p < np; p++)
 				count[p << DIGIT | digit(k, 0, p)]++;
 		}
