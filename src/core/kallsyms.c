@@ -156,6 +156,24 @@ static vmmap_status names_upto(struct vmmap_ctx *ctx, struct ksyms *k,
 
 /* Decode names until every one in @wanted is found; idx[j] is the index
  * of wanted[j] or -1. */
+/* The name of the @len token indexes at @pos of kallsyms_names (read that
+ * far), in @name of @size bytes, NUL-terminated, cut short if need be;
+ * returns its length.  Its first character is the symbol's type. */
+static size_t expand(const struct ksyms *k, size_t pos, size_t len,
+		     char *name, size_t size)
+{
+	size_t n = 0, j;
+
+	for (j = 0; j < len; j++) {
+		const uint8_t *t = k->tokens[k->names[pos + j]];
+
+		while (*t && n + 1 < size)
+			name[n++] = (char)*t++;
+	}
+	name[n] = 0;
+	return n;
+}
+
 static vmmap_status scan(struct vmmap_ctx *ctx, struct ksyms *k,
 			 const char *const *wanted, size_t nw, int64_t *idx)
 {
@@ -166,7 +184,7 @@ static vmmap_status scan(struct vmmap_ctx *ctx, struct ksyms *k,
 		idx[j] = -1;
 	for (i = 0; i < k->num && left; i++) {
 		char name[512];
-		size_t len, n = 0;
+		size_t len, n;
 
 		vmmap_status st = names_upto(ctx, k, pos + 2 < k->names_len
 					     ? pos + 2 : k->names_len);
@@ -186,13 +204,7 @@ static vmmap_status scan(struct vmmap_ctx *ctx, struct ksyms *k,
 		st = names_upto(ctx, k, pos + len);
 		if (st)
 			return vmmap_set_error(ctx, st, "symbol %u", i);
-		for (j = 0; j < len; j++) {
-			const uint8_t *t = k->tokens[k->names[pos + j]];
-
-			while (*t && n + 1 < sizeof(name))
-				name[n++] = *t++;
-		}
-		name[n] = 0;
+		n = expand(k, pos, len, name, sizeof(name));
 		pos += len;
 		if (n < 2)
 			continue;
@@ -412,7 +424,7 @@ static vmmap_status decode_all(struct vmmap_ctx *ctx, struct ksyms *k,
 		return set_nomem(ctx);
 	for (i = 0; i < k->num; i++) {
 		char name[512];
-		size_t len, n = 0, j;
+		size_t len, n;
 
 		if (pos >= k->names_len)
 			return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
@@ -429,13 +441,7 @@ static vmmap_status decode_all(struct vmmap_ctx *ctx, struct ksyms *k,
 			return vmmap_set_error(ctx, VMMAP_ERR_INVALID,
 				"kallsyms_names: symbol %u past the table's "
 				"end", i);
-		for (j = 0; j < len; j++) {
-			const uint8_t *tk = k->tokens[k->names[pos + j]];
-
-			while (*tk && n + 1 < sizeof(name))
-				name[n++] = *tk++;
-		}
-		name[n] = 0;
+		n = expand(k, pos, len, name, sizeof(name));
 		pos += len;
 		if (used + n + 1 > cap) {
 			char *nn;
