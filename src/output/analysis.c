@@ -472,6 +472,20 @@ static void check_user_space(struct findings *f, const struct maplist *l,
 	}
 }
 
+/* The names of the first @n checks that @checks selects: a JSON list's
+ * items, or words after a space each. */
+static void check_list(FILE *out, bool json, unsigned checks, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (checks & (1u << i))
+			fprintf(out, json ? "%s\"%s\"" : "%s%s",
+				json ? (checks & ((1u << i) - 1) ? ", " : "")
+				     : " ",
+				check_names[i]);
+}
+
 static vmmap_status fmt_check_user(struct vmmap_ctx *ctx,
 				   const struct vmmap_opts *o, FILE *out)
 {
@@ -481,7 +495,7 @@ static vmmap_status fmt_check_user(struct vmmap_ctx *ctx,
 	struct maplist l;
 	vmmap_status st;
 	size_t nv;
-	unsigned i, checks = o->checks & mine;
+	unsigned checks = o->checks & mine;
 
 	/* asked for by name, not as one of all */
 	if ((o->checks & VMMAP_CHECK_WX_ALIAS) &&
@@ -500,17 +514,11 @@ static vmmap_status fmt_check_user(struct vmmap_ctx *ctx,
 		fprintf(out, "{\"schema\": %d, \"arch\": \"%s\", \"mm\": "
 			"\"0x%" PRIx64 "\", \"checks\": [", JSON_SCHEMA,
 			ctx->arch->name, vmmap_selected_mm(ctx));
-		for (i = 0; i < NCHECKS; i++)
-			if (checks & (1u << i))
-				fprintf(out, "%s\"%s\"", (checks &
-					((1u << i) - 1)) ? ", " : "",
-					check_names[i]);
+		check_list(out, true, checks, NCHECKS);
 		fprintf(out, "],\n  \"findings\": [");
 	} else {
 		fprintf(out, "checks:");
-		for (i = 0; i < NCHECKS; i++)
-			if (checks & (1u << i))
-				fprintf(out, " %s", check_names[i]);
+		check_list(out, false, checks, NCHECKS);
 		fprintf(out, " (mm 0x%" PRIx64 ": %zu VMAs, %zu mapped "
 			"ranges)\n", vmmap_selected_mm(ctx), nv, l.n);
 	}
@@ -527,7 +535,7 @@ vmmap_status fmt_check(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 	struct findings f = { ctx, out, o->format == VMMAP_FMT_JSON, 0, 0 };
 	struct maplist l;
 	vmmap_status st;
-	unsigned i, checks = o->checks & VMMAP_CHECK_ALL;
+	unsigned checks = o->checks & VMMAP_CHECK_ALL;
 
 	if (vmmap_selected_mm(ctx))
 		return fmt_check_user(ctx, o, out);
@@ -544,17 +552,11 @@ vmmap_status fmt_check(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 	if (f.json) {
 		fprintf(out, "{\"schema\": %d, \"arch\": \"%s\", \"checks\": [",
 			JSON_SCHEMA, ctx->arch->name);
-		for (i = 0; i < 3; i++)
-			if (checks & (1u << i))
-				fprintf(out, "%s\"%s\"", (checks &
-					((1u << i) - 1)) ? ", " : "",
-					check_names[i]);
+		check_list(out, true, checks, 3);
 		fprintf(out, "],\n  \"findings\": [");
 	} else {
 		fprintf(out, "checks:");
-		for (i = 0; i < 3; i++)
-			if (checks & (1u << i))
-				fprintf(out, " %s", check_names[i]);
+		check_list(out, false, checks, 3);
 		fprintf(out, " (%zu mapped ranges)\n", l.n);
 	}
 	check_wx_user(&f, &l, checks);
