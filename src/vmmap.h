@@ -389,7 +389,9 @@ struct vmmap_xlat {
 /**
  * Translate @p n addresses: @p out[i] is what vmmap_vtop() gives for
  * @p va[i], failures included (VMMAP_ERR_NOTMAPPED, NODATA, ...), with no
- * error message set for them.  Many addresses cost one walk and a sort,
+ * error message set for them.  The first batch of many addresses indexes
+ * the map with one walk, kept in @p ctx until the map changes (a load,
+ * vmmap_select_pid()/vmmap_select_mm()); each address is then one lookup,
  * in any order.  Returns an error only when the batch could not be done.
  */
 vmmap_status vmmap_vtop_many(struct vmmap_ctx *ctx, const vmmap_addr_t *va,

@@ -30,6 +30,7 @@ SYNTH_TESTS = \
 	tests/synth/s390x-6.1-r3-edat.pt \
 	tests/synth/s390x-6.1-r2-tftl.pt \
 	tests/synth/s390x-synth-r1.pt \
+	tests/synth/s390x-synth-r1-invalid.pt \
 	tests/synth/s390x-6.12-identity.pt \
 	tests/synth/riscv64-6.12-sv39.pt \
 	tests/synth/riscv64-6.1-sv48-search.pt \

@@ -361,9 +361,8 @@ struct vmmap_ctx {
 	/* vmmap_set_progress() */
 	vmmap_progress_fn *progress_fn;
 	void *progress_arg;
-	/* vmmap_vtop_many()'s buffers, kept for the next batch */
-	void *batch_buf;
-	size_t batch_size;
+	/* vmmap_vtop_many()'s index of the map, until the map changes */
+	struct batch_index *batch;
 
 	/* Statistics of the last walk. */
 	uint64_t stat_tables_read, stat_memo_hits;

@@ -71,6 +71,7 @@ void space_leave(struct vmmap_ctx *ctx)
 {
 	struct space *k = ctx->kspace;
 
+	batch_free(ctx);	/* the map changes, or is loaded again */
 	if (!k)
 		return;
 	free(ctx->regions);

@@ -1,9 +1,12 @@
 /*
  * vtopmany - vmmap_vtop_many() gives what vmmap_vtop() gives, address by
- * address, failures included, on a real dump: a large batch (the sorted
- * walk) and a small one (one by one), in random order, addresses inside
+ * address, failures included, on a real dump: a small batch before any
+ * large one (one by one), a large batch (which indexes the map) and small
+ * ones after it (through the index), in random order, addresses inside
  * every mapped range, at the edges of every range of any kind (holes,
- * unreadable tables, invalid entries), and anywhere.
+ * unreadable tables, invalid entries), and anywhere.  Then the same in
+ * PID 1's address space where the dump has its tasks, and in the
+ * kernel's again: the index must follow the map it was made from.
  *
  * usage: vtopmany DUMP [N]    exit 0 same, 1 different, 2 usage/error
  */
@@ -109,21 +112,17 @@ static vmmap_status mapped_span(void *arg, const struct vmmap_range *r)
 	return VMMAP_OK;
 }
 
-int main(int argc, char **argv)
+/* Every check on the map the context has now: @what says which. */
+static size_t check(struct vmmap_ctx *ctx, size_t n, const char *what)
 {
-	struct vmmap_ctx *ctx = vmmap_new();
 	struct list l = { 0 }, all = { 0 };
-	size_t n = argc > 2 ? strtoull(argv[2], NULL, 0) : 100000, i, bad;
 	uint64_t s = 0x2545f4914f6cdd1dULL;
+	size_t i, bad = 0, small;
+	char label[128];
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: vtopmany DUMP [N]\n");
-		return 2;
-	}
-	if (!ctx || vmmap_open_dump(ctx, argv[1]) || vmmap_load(ctx) ||
-	    vmmap_walk(ctx, 0, VMMAP_ADDR_MAX, 0, edges, &l)) {
+	if (vmmap_walk(ctx, 0, VMMAP_ADDR_MAX, 0, edges, &l)) {
 		fprintf(stderr, "vtopmany: %s\n", vmmap_errmsg(ctx));
-		return 2;
+		return 1;
 	}
 	for (i = 0; i < n + l.n; i++) {
 		vmmap_addr_t a;
@@ -136,7 +135,7 @@ int main(int argc, char **argv)
 		else
 			a = rnd(&s);
 		if (push(&all, a))
-			return 2;
+			return 1;
 	}
 	for (i = all.n; i > 1; i--) {	/* shuffled */
 		size_t j = rnd(&s) % i;
@@ -145,30 +144,63 @@ int main(int argc, char **argv)
 		all.v[i - 1] = all.v[j];
 		all.v[j] = t;
 	}
-	bad = compare(ctx, all.v, all.n, "one batch");
-	bad += compare(ctx, all.v, all.n < 1000 ? all.n : 1000, "a small batch");
+	small = all.n < 1000 ? all.n : 1000;
+	snprintf(label, sizeof(label), "%s: a small batch, no index", what);
+	bad += compare(ctx, all.v, small, label);
+	snprintf(label, sizeof(label), "%s: one batch", what);
+	bad += compare(ctx, all.v, all.n, label);
+	snprintf(label, sizeof(label), "%s: a small batch, indexed", what);
+	bad += compare(ctx, all.v + all.n - small, small, label);
 	{
 		/* Only the addresses between the map's first and last range:
-		 * few varying bits, so that the batch sorts the narrow
-		 * records (page bits and place in one word), where "anywhere"
-		 * above makes it sort the wide ones. */
+		 * dense where the map is. */
 		vmmap_addr_t span[2] = { VMMAP_ADDR_MAX, 0 }, lo, hi;
 		size_t k = 0;
 
 		if (vmmap_walk(ctx, 0, VMMAP_ADDR_MAX, VMMAP_WALK_NOHOLES,
 			       mapped_span, span)) {
 			fprintf(stderr, "vtopmany: %s\n", vmmap_errmsg(ctx));
-			return 2;
+			return bad + 1;
 		}
 		lo = span[0];
 		hi = span[1];
 		for (i = 0; i < all.n; i++)
 			if (all.v[i] >= lo && all.v[i] <= hi)
 				all.v[k++] = all.v[i];
-		bad += compare(ctx, all.v, k, "one batch within the map's span");
+		snprintf(label, sizeof(label),
+			 "%s: one batch within the map's span", what);
+		bad += compare(ctx, all.v, k, label);
 	}
 	free(l.v);
 	free(all.v);
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	struct vmmap_ctx *ctx = vmmap_new();
+	size_t n = argc > 2 ? strtoull(argv[2], NULL, 0) : 100000, bad;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: vtopmany DUMP [N]\n");
+		return 2;
+	}
+	if (!ctx || vmmap_open_dump(ctx, argv[1]) || vmmap_load(ctx)) {
+		fprintf(stderr, "vtopmany: %s\n", vmmap_errmsg(ctx));
+		return 2;
+	}
+	bad = check(ctx, n, "kernel");
+	/* a user address space, where the dump has what it takes */
+	if (vmmap_select_pid(ctx, 1) == VMMAP_OK) {
+		bad += check(ctx, n / 4, "PID 1");
+		if (vmmap_select_mm(ctx, 0)) {
+			fprintf(stderr, "vtopmany: %s\n", vmmap_errmsg(ctx));
+			return 2;
+		}
+		bad += check(ctx, n / 4, "kernel again");
+	} else {
+		printf("no PID 1 address space: %s\n", vmmap_errmsg(ctx));
+	}
 	vmmap_free(ctx);
 	return bad ? 1 : 0;
 }
