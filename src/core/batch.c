@@ -25,6 +25,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define PUBLIC __attribute__((visibility("default")))
 
@@ -400,6 +401,37 @@ static void one(struct vmmap_ctx *ctx, vmmap_addr_t va, struct vmmap_xlat *x)
 	}
 }
 
+/* Memory for the index's large arrays: in huge pages where the kernel
+ * gives them on request (transparent_hugepage "madvise"), so that random
+ * lookups over megabytes do not miss the TLB each time; else aligned on
+ * cache lines. */
+static void *index_mem(size_t size)
+{
+	const size_t huge = (size_t)2 << 20;
+	void *p = NULL;
+
+	if (size < huge / 2)
+		return posix_memalign(&p, 64, size) ? NULL : p;
+	if (posix_memalign(&p, huge, (size + huge - 1) & ~(huge - 1)))
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, (size + huge - 1) & ~(huge - 1), MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/* The array *@p of @size bytes moved to index_mem(), if it can be. */
+static void settle(void *p, size_t size)
+{
+	void **pp = p, *np;
+
+	if (!*pp || !size || !(np = index_mem(size)))
+		return;
+	memcpy(np, *pp, size);
+	free(*pp);
+	*pp = np;
+}
+
 /* The 4 KiB tables of the long lists, once they are complete. */
 static bool index_long_lists(struct batch_index *x)
 {
@@ -410,7 +442,7 @@ static bool index_long_lists(struct batch_index *x)
 			 x->list[i].end - x->list[i].first <= SUB_EXACT;
 	if (!nlong)
 		return true;
-	x->sub = malloc((size_t)nlong * SUB_FAN * sizeof(*x->sub));
+	x->sub = index_mem((size_t)nlong * SUB_FAN * sizeof(*x->sub));
 	if (!x->sub)
 		return false;
 	for (i = 0; i < x->nlist; i++) {
@@ -462,6 +494,15 @@ static vmmap_status index_map(struct vmmap_ctx *ctx)
 	x->ctx = NULL;
 	if (!st && !index_long_lists(x))
 		st = set_nomem(ctx);
+	if (!st) {
+		settle(&x->info, (size_t)x->ninfo * sizeof(*x->info));
+		settle(&x->start, (size_t)x->ninfo * sizeof(*x->start));
+		settle(&x->tab, (size_t)x->ntab * FAN * sizeof(*x->tab));
+		settle(&x->list, (size_t)x->nlist * sizeof(*x->list));
+		x->capinfo = x->ninfo;
+		x->captab = x->ntab * FAN;
+		x->caplist = x->nlist;
+	}
 	if (st)
 		batch_free(ctx);
 	return st;
