@@ -1,8 +1,8 @@
 /*
  * xlat - translation of many addresses, side by side in one run:
- * vmmap_vtop_many() (one walk into an index, then lookups), vmmap_vtop() one address at a
- * time, and libaddrxlat (addrxlat_fulladdr_conv(), what libkdumpfile's
- * users get) one at a time.  The answers of vmmap_vtop_many() are checked
+ * vmmap_vtop_many() (one walk into an index, then lookups), vmmap_vtop()
+ * one address at a time, and libaddrxlat (addrxlat_fulladdr_conv(), what
+ * libkdumpfile's users get) one at a time.  The answers of vmmap_vtop_many() are checked
  * to be vmmap_vtop()'s, failures included, for every address.
  *
  * usage: xlat DUMP [N]
