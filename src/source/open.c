@@ -82,6 +82,38 @@ vmmap_status source_finish(struct vmmap_ctx *ctx, const struct source_hints *h)
 	return set_hints(ctx, h, arch);
 }
 
+/* Compressed files users mistake for dumps (a vmcore.xz as shipped, or
+ * copied from a bug report): the format's magic (each format's own
+ * specification) and the command that gives the dump back. */
+static const struct {
+	const char *name, *cmd;
+	uint8_t len, magic[6];
+} packed_formats[] = {
+	{ "xz", "xz -dk", 6, { 0xfd, '7', 'z', 'X', 'Z', 0 } },
+	{ "gzip", "gzip -dk", 2, { 0x1f, 0x8b } },
+	{ "zstd", "zstd -d", 4, { 0x28, 0xb5, 0x2f, 0xfd } },
+	{ "bzip2", "bzip2 -dk", 3, { 'B', 'Z', 'h' } },
+	{ "lz4", "lz4 -d", 4, { 0x04, 0x22, 0x4d, 0x18 } },
+};
+
+static vmmap_status unknown_format(struct vmmap_ctx *ctx, const char *path,
+				   const uint8_t *head, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(packed_formats); i++)
+		if (n >= packed_formats[i].len &&
+		    !memcmp(head, packed_formats[i].magic,
+			    packed_formats[i].len))
+			return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+				"%s: compressed with %s, not a kernel dump: "
+				"decompress it first (%s %s)", path,
+				packed_formats[i].name, packed_formats[i].cmd,
+				path);
+	return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
+			       "%s: not a kernel dump (unknown format)", path);
+}
+
 static vmmap_status open_fd(struct vmmap_ctx *ctx, int fd, const char *path)
 {
 	struct source_hints h;
@@ -114,8 +146,7 @@ static vmmap_status open_fd(struct vmmap_ctx *ctx, int fd, const char *path)
 		st = readers[i]->open(ctx, fd, path, (uint64_t)sb.st_size, &h);
 		return st ? st : source_finish(ctx, &h);
 	}
-	return vmmap_set_error(ctx, VMMAP_ERR_FORMAT,
-			       "%s: not a kernel dump (unknown format)", path);
+	return unknown_format(ctx, path, head, (size_t)n);
 }
 
 PUBLIC vmmap_status vmmap_open_dump(struct vmmap_ctx *ctx, const char *path)

@@ -33,6 +33,11 @@ size=$(stat -c %s "$tmp/good")
 expect missing-file 1 "nosuch.*No such file" -- "$tmp/nosuch"
 printf 'hello, not a dump\n' >"$tmp/text"
 expect not-a-dump 1 "text.*not a kernel dump" -- "$tmp/text"
+# a compressed dump as shipped: the command that gives the dump back
+head -c 65536 "$tmp/good" | xz -c >"$tmp/vmcore.xz"
+expect xz-compressed 1 "vmcore.xz: compressed with xz, not a kernel dump: decompress it first \(xz -dk .*vmcore.xz\)" -- "$tmp/vmcore.xz"
+head -c 65536 "$tmp/good" | gzip -c >"$tmp/vmcore.gz"
+expect gzip-compressed 1 "vmcore.gz: compressed with gzip, not a kernel dump: decompress it first \(gzip -dk" -- "$tmp/vmcore.gz"
 : >"$tmp/empty"
 expect empty-file 1 "empty" -- "$tmp/empty"
 head -c 100 "$tmp/good" >"$tmp/head100"
