@@ -159,6 +159,15 @@ const char *const kernel_symbol_names[] = {
 	NULL,
 };
 
+/* VMCOREINFO keys the kernel room reads: the memory sections and the
+ * slab page rules (src/kernel/slab.c). */
+const char *const kernel_vmcoreinfo_keys[] = {
+	"NUMBER(PG_slab)", "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)",
+	"SYMBOL(mem_section)", "LENGTH(mem_section)", "SIZE(mem_section)",
+	"NUMBER(SECTION_SIZE_BITS)", "NUMBER(MAX_PHYSMEM_BITS)", "SIZE(page)",
+	NULL,
+};
+
 /* ---- VMCOREINFO scan ------------------------------------------------------ */
 
 #define VMCI_NAME	"VMCOREINFO"
