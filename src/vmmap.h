@@ -494,7 +494,8 @@ vmmap_status vmmap_symbolize(struct vmmap_ctx *ctx, vmmap_addr_t addr,
 struct vmmap_object {
 	vmmap_addr_t start, last;	/**< inclusive */
 	/** "vmalloc", "ioremap", "vmap", "vm_map_ram", "unpurged" (vmap
-	 * areas), "module", "stack", "percpu", "kfence", "slab" (with
+	 * areas), "module", "stack", "percpu", "kfence", "bpf" (a JITed
+	 * program, trampoline or dispatcher), "slab" (with
 	 * vmmap_label_slabs()) */
 	const char *kind;
 	/** The label: "module loop .text", "stack PID 1 (sh)",
@@ -509,8 +510,8 @@ struct vmmap_object {
 	const char *module;	/**< modules: the name, else NULL */
 	const char *section;	/**< modules: ".text", ... */
 	/** The kernel structure it comes from: vm_struct (vmap_area when
-	 * there is none), struct module, task_struct, kmem_cache; 0 if
-	 * none. */
+	 * there is none), struct module, task_struct, kmem_cache, bpf_ksym;
+	 * 0 if none. */
 	vmmap_addr_t addr;
 };
 

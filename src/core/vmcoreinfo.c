@@ -155,7 +155,7 @@ const char *const kernel_symbol_names[] = {
 	"__kfence_pool", "kfence_metadata", "special_mapping_name",
 	"__start_rodata", "__end_rodata", "__bss_start", "__bss_stop",
 	"__start_bss_decrypted_unused", "__end_bss_decrypted",
-	"empty_zero_page", "taint_flags",
+	"empty_zero_page", "taint_flags", "bpf_kallsyms",
 	NULL,
 };
 

@@ -98,6 +98,9 @@ vmmap_status ks_need(struct vmmap_ctx *ctx, const char *name,
 bool ks_core_symbol(struct vmmap_ctx *ctx, uint64_t addr,
 		    const char **name_ret, uint64_t *off_ret,
 		    uint64_t *size_ret);
+/* Does the dump's kallsyms list data symbols too (CONFIG_KALLSYMS_ALL)?
+ * Then a symbol it lacks is not in the kernel. */
+bool ks_complete(struct vmmap_ctx *ctx);
 /* The name of the symbol at exactly @addr (NULL if none). */
 const char *ks_name_at(struct vmmap_ctx *ctx, uint64_t addr);
 

@@ -137,6 +137,22 @@ static vmmap_status gsyms_build(struct vmmap_ctx *ctx, struct kern *k)
 	(ret) = (int64_t)lo_ - 1;					\
 } while (0)
 
+bool ks_complete(struct vmmap_ctx *ctx)
+{
+	const struct ksym_table *t;
+	struct kern *k = kern_of(ctx);
+
+	if (!k || kallsyms_table(ctx, &t)) {
+		vmmap_clear_error(ctx);
+		return false;
+	}
+	if (!k->ksyms_data_known) {
+		k->ksyms_data = kallsyms_has_data(t);
+		k->ksyms_data_known = true;
+	}
+	return k->ksyms_data;
+}
+
 /* a <= addr < b, where both symbols are known */
 static bool within(struct vmmap_ctx *ctx, uint64_t addr, const char *a,
 		   const char *b)

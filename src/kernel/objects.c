@@ -8,7 +8,10 @@
  * exited (kernel/fork.c cached_stacks, a per-CPU array of vm_struct
  * pointers, v4.9 to v7.2), the per-CPU areas (mm/percpu.c: CPU n's unit
  * is pcpu_unit_size bytes at __per_cpu_start + __per_cpu_offset[n]) and
- * the KFENCE pool (mm/kfence/core.c __kfence_pool), and when asked
+ * the KFENCE pool (mm/kfence/core.c __kfence_pool), the JITed BPF
+ * programs, trampolines and dispatchers (kernel/bpf/core.c bpf_kallsyms:
+ * /proc/kallsyms' [bpf] symbols, inside their bpf_prog_pack area where
+ * there is one), and when asked
  * (vmmap_label_slabs()) the slab pages of the direct map, by cache
  * (slab.c).  Objects nest (a
  * module's text inside the vmalloc area module_alloc() made for it, a
@@ -317,6 +320,69 @@ static vmmap_status add_kfence(struct vmmap_ctx *ctx, struct objset *o)
 	return VMMAP_OK;
 }
 
+/* Bound on the BPF symbols' list against a cyclic one. */
+#define MAX_BPF_KSYMS (1u << 20)
+
+/*
+ * The kernel's own list of its BPF symbols, the ones /proc/kallsyms
+ * prints with [bpf] (kernel/bpf/core.c, v5.8+, dba122fb5e4c "bpf: Add
+ * bpf_ksym_add/del functions"): LIST_HEAD(bpf_kallsyms) of struct
+ * bpf_ksym { start, end, name[KSYM_NAME_LEN], lnode, ... }, one for each
+ * JITed program (its name "bpf_prog_<tag>_<name>", bpf_get_prog_name()),
+ * trampoline and dispatcher; [start, end) is the JITed image, end
+ * exclusive (bpf_prog_ksym_set_addr()).  The list is empty without
+ * CONFIG_BPF_JIT's kallsyms (net.core.bpf_jit_kallsyms 0).
+ */
+static vmmap_status add_bpf(struct vmmap_ctx *ctx, struct objset *o)
+{
+	struct kmember start, end, name, lnode;
+	vmmap_addr_t head, node;
+	vmmap_status st;
+	size_t n = 0;
+
+	/* a complete kallsyms without it: no CONFIG_BPF_JIT (the list is
+	 * in its #ifdef), no JITed programs (Debian's s390x, v7.2) */
+	if (!ks_addr(ctx, "bpf_kallsyms", &head) && ks_complete(ctx))
+		return VMMAP_OK;
+	if ((st = ks_need(ctx, "bpf_kallsyms", &head)) ||
+	    (st = kt_member(ctx, "bpf_ksym", "start", &start)) ||
+	    (st = kt_member(ctx, "bpf_ksym", "end", &end)) ||
+	    (st = kt_member(ctx, "bpf_ksym", "name", &name)) ||
+	    (st = kt_member(ctx, "bpf_ksym", "lnode", &lnode)) ||
+	    (st = kr_ptr(ctx, head, &node)))
+		return st;
+	while (node != head) {
+		vmmap_addr_t ks = node - lnode.off;
+		uint64_t a, b;
+		char buf[512];
+		struct vmmap_object *x;
+
+		if (!node || ++n > MAX_BPF_KSYMS)
+			return vmmap_set_error(ctx, VMMAP_ERR_INVALID, "the "
+				"bpf_kallsyms list at 0x%" PRIx64 " does not "
+				"come back to its head", head);
+		if ((st = kr_member(ctx, ks, &start, &a)) ||
+		    (st = kr_member(ctx, ks, &end, &b)) ||
+		    (st = kr_str(ctx, ks + name.off, buf,
+				 name.size && name.size < sizeof(buf)
+				 ? name.size : sizeof(buf))))
+			return vmmap_set_error(ctx, st, "bpf_ksym at 0x%" PRIx64,
+					       ks);
+		if (b > a) {
+			x = add(ctx, o, a, b - a, "bpf");
+			if (!x && ctx->errmsg)
+				return VMMAP_ERR_NOMEM;
+			if (x) {
+				x->addr = ks;
+				x->name = keep(ctx, "%s", buf);
+			}
+		}
+		if ((st = kr_ptr(ctx, node, &node)))
+			return st;
+	}
+	return VMMAP_OK;
+}
+
 /* The ids of the regions that map all RAM linearly (the kernel's
  * __va(): page_address() of a lowmem page), in the architectures'
  * layouts (src/arch/). */
@@ -532,6 +598,7 @@ static vmmap_status build(struct vmmap_ctx *ctx, struct kern *k)
 		{ "cached task stacks", add_cached_stacks },
 		{ "per-CPU areas", add_percpu },
 		{ "the KFENCE pool", add_kfence },
+		{ "BPF programs", add_bpf },
 		{ "slab pages", add_slabs },
 	};
 	struct objset o;
