@@ -79,6 +79,11 @@ EXTRA_DIST += tests/objects/check-objects
 TESTS += tests/objects/check-slabs
 EXTRA_DIST += tests/objects/check-slabs
 
+# The BPF programs (issue 12): the bpf objects against the guest's
+# /proc/kallsyms [bpf] lines.
+TESTS += tests/objects/check-bpf
+EXTRA_DIST += tests/objects/check-bpf
+
 # --extract: every corpus dump's extract maps exactly like the dump.
 TESTS += tests/extract/check-extract
 EXTRA_DIST += tests/extract/check-extract
