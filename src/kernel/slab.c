@@ -88,6 +88,7 @@ struct swalk {
 	size_t cur_cache;		/* SIZE_MAX: none */
 	uint64_t cur_pages;
 	uint64_t unread;		/* struct page bytes not in the dump */
+	size_t hash[1021];		/* kmem_cache address -> index, a hint */
 };
 
 static bool popcount1(uint32_t v)
@@ -240,9 +241,16 @@ static size_t cache_of(struct swalk *w, vmmap_addr_t addr)
 	char buf[64];
 	size_t i;
 
+	/* one probe of a small table first: a TiB dump has millions of
+	 * slabs and a few hundred caches */
+	i = w->hash[(addr >> 6) % ARRAY_SIZE(w->hash)];
+	if (i < k->nslab_caches && k->slab_caches[i].cache == addr)
+		return k->slab_caches[i].name ? i : SIZE_MAX;
 	for (i = k->nslab_caches; i-- > 0;)
-		if (k->slab_caches[i].cache == addr)
+		if (k->slab_caches[i].cache == addr) {
+			w->hash[(addr >> 6) % ARRAY_SIZE(w->hash)] = i;
 			return k->slab_caches[i].name ? i : SIZE_MAX;
+		}
 	if (k->nslab_caches >= MAX_CACHES)
 		return SIZE_MAX;
 	if (k->nslab_caches == w->cap_caches) {
@@ -254,6 +262,7 @@ static size_t cache_of(struct swalk *w, vmmap_addr_t addr)
 		k->slab_caches = nv;
 		w->cap_caches = cap;
 	}
+	w->hash[(addr >> 6) % ARRAY_SIZE(w->hash)] = k->nslab_caches;
 	c = &k->slab_caches[k->nslab_caches++];
 	memset(c, 0, sizeof(*c));
 	c->cache = addr;
