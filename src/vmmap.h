@@ -496,20 +496,24 @@ vmmap_status vmmap_symbolize(struct vmmap_ctx *ctx, vmmap_addr_t addr,
 struct vmmap_object {
 	vmmap_addr_t start, last;	/**< inclusive */
 	/** "vmalloc", "ioremap", "vmap", "vm_map_ram", "unpurged" (vmap
-	 * areas), "module", "stack", "percpu", "kfence" */
+	 * areas), "module", "stack", "percpu", "kfence", "bpf" (a JITed
+	 * program, trampoline or dispatcher), "slab" (with
+	 * vmmap_label_slabs()) */
 	const char *kind;
 	/** The label: "module loop .text", "stack PID 1 (sh)",
 	 * "vmalloc kernel_clone+0xbf/0x430" */
 	const char *name;
 	/** vmap areas: the caller ("%pS"), NULL if none */
 	const char *caller;
-	vmmap_addr_t phys;	/**< ioremap: the physical address, else 0 */
-	uint64_t pages;		/**< vmap areas: pages allocated */
+	/** ioremap and slab: the physical address, else 0 */
+	vmmap_addr_t phys;
+	uint64_t pages;		/**< vmap areas: pages allocated; slab: pages */
 	int64_t pid;		/**< stacks: the task's PID, else -1 */
 	const char *module;	/**< modules: the name, else NULL */
 	const char *section;	/**< modules: ".text", ... */
 	/** The kernel structure it comes from: vm_struct (vmap_area when
-	 * there is none), struct module, task_struct; 0 if none. */
+	 * there is none), struct module, task_struct, kmem_cache, bpf_ksym;
+	 * 0 if none. */
 	vmmap_addr_t addr;
 };
 
@@ -526,6 +530,35 @@ vmmap_status vmmap_objects(struct vmmap_ctx *ctx,
 /** The innermost object holding @p addr, or NULL (after vmmap_objects()). */
 const struct vmmap_object *vmmap_object_of(struct vmmap_ctx *ctx,
 					   vmmap_addr_t addr);
+/**
+ * Also label the slab pages of the direct map (kind "slab", name "slab
+ * CACHE"), one object per run of pages of one cache: reads every struct
+ * page (vmmap_slabs()).  Before vmmap_objects(); off by default.
+ */
+vmmap_status vmmap_label_slabs(struct vmmap_ctx *ctx, bool on);
+
+/** A slab cache and its slabs, as /proc/slabinfo lists it. */
+struct vmmap_slab_cache {
+	const char *name;
+	vmmap_addr_t cache;		/**< its struct kmem_cache */
+	uint64_t slabs;			/**< slabs found in the memory map */
+	uint64_t pages;			/**< their pages */
+	uint64_t objsize;		/**< kmem_cache.size */
+	/** SLUB's kmem_cache.oo: 1 << order, objects (0: unknown) */
+	unsigned pages_per_slab, objs_per_slab;
+};
+
+/**
+ * The slab caches that own pages, by name: every struct page of the
+ * memory map is read (64 bytes a page), so this costs time in proportion
+ * to the dump's memory.  VMMAP_ERR_NOINFO naming what the kernel lacks
+ * (VMCOREINFO's PG_slab or PAGE_SLAB_MAPCOUNT_VALUE, its memory sections,
+ * a type).
+ */
+vmmap_status vmmap_slabs(struct vmmap_ctx *ctx,
+			 const struct vmmap_slab_cache **caches_ret,
+			 size_t *n_ret);
+
 /** Why some objects are missing: one line each. */
 size_t vmmap_object_note_count(struct vmmap_ctx *ctx);
 const char *vmmap_object_note(struct vmmap_ctx *ctx, size_t i);
@@ -643,9 +676,14 @@ struct vmmap_opts {
 	 * objects themselves */
 	bool objects;
 	bool objects_list;
+	bool slabs_label;	/**< --objects=slabs, list,slabs */
 	bool vmallocinfo;	/**< --vmallocinfo */
 	bool modules;		/**< --modules: as /proc/modules */
 	bool tasks;		/**< --tasks: every task */
+	/** --slabs: the slab caches' pages, as /proc/slabinfo; with
+	 * --objects or --objects=list (--objects=slabs, list,slabs): the
+	 * direct map's slab pages labelled too */
+	bool slabs;
 	/** --pid=N / --mm=ADDR: that user address space instead */
 	bool have_pid;
 	int64_t pid;

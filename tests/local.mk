@@ -75,6 +75,16 @@ EXTRA_DIST += $(TRUTH_TESTS) tests/truth/common.py
 TESTS += tests/objects/check-objects
 EXTRA_DIST += tests/objects/check-objects
 
+# The slab pages (issue 12): --slabs and --objects=slabs of every dump
+# whose guest printed /proc/slabinfo, per cache against it.
+TESTS += tests/objects/check-slabs
+EXTRA_DIST += tests/objects/check-slabs
+
+# The BPF programs (issue 12): the bpf objects against the guest's
+# /proc/kallsyms [bpf] lines.
+TESTS += tests/objects/check-bpf
+EXTRA_DIST += tests/objects/check-bpf
+
 # --extract: every corpus dump's extract maps exactly like the dump.
 TESTS += tests/extract/check-extract
 EXTRA_DIST += tests/extract/check-extract

@@ -282,7 +282,8 @@ static void build_lists(void)
 		  add_symbol_keys(&keys, core_symbol_names) &&
 		  add_names(&symbols, core_symbol_names) &&
 		  add_symbol_keys(&keys, kernel_symbol_names) &&
-		  add_names(&symbols, kernel_symbol_names);
+		  add_names(&symbols, kernel_symbol_names) &&
+		  add_names(&keys, kernel_vmcoreinfo_keys);
 	size_t i;
 
 	for (i = 0; ok && i < ARRAY_SIZE(arches); i++)

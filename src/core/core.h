@@ -623,6 +623,7 @@ vmmap_status vmci_scan_all(struct vmmap_ctx *ctx, vmmap_addr_t note_at);
 extern const char *const vmci_core_keys[];
 extern const char *const core_symbol_names[];
 extern const char *const kernel_symbol_names[];
+extern const char *const kernel_vmcoreinfo_keys[];
 
 /* Open a file the user named, read-only: a regular file, or one error
  * line saying what it is instead ("a FIFO", "a directory"); a FIFO never

@@ -155,7 +155,16 @@ const char *const kernel_symbol_names[] = {
 	"__kfence_pool", "kfence_metadata", "special_mapping_name",
 	"__start_rodata", "__end_rodata", "__bss_start", "__bss_stop",
 	"__start_bss_decrypted_unused", "__end_bss_decrypted",
-	"empty_zero_page", "taint_flags",
+	"empty_zero_page", "taint_flags", "bpf_kallsyms",
+	NULL,
+};
+
+/* VMCOREINFO keys the kernel room reads: the memory sections and the
+ * slab page rules (src/kernel/slab.c). */
+const char *const kernel_vmcoreinfo_keys[] = {
+	"NUMBER(PG_slab)", "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)",
+	"SYMBOL(mem_section)", "LENGTH(mem_section)", "SIZE(mem_section)",
+	"NUMBER(SECTION_SIZE_BITS)", "NUMBER(MAX_PHYSMEM_BITS)", "SIZE(page)",
 	NULL,
 };
 

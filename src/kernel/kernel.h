@@ -13,6 +13,7 @@
  *   modules.c  the loaded modules and their sections, their symbols
  *   tasks.c    every task (PID, comm, stack, mm), per-CPU idle tasks
  *   objects.c  the labels of the kernel map (vmmap_objects())
+ *   slab.c     the slab pages of the memory map, by cache (vmmap_slabs())
  *   mm.c       user address spaces: VMAs (maple tree or list), the
  *              mm's tables walked as an address space of their own
  *
@@ -97,6 +98,9 @@ vmmap_status ks_need(struct vmmap_ctx *ctx, const char *name,
 bool ks_core_symbol(struct vmmap_ctx *ctx, uint64_t addr,
 		    const char **name_ret, uint64_t *off_ret,
 		    uint64_t *size_ret);
+/* Does the dump's kallsyms list data symbols too (CONFIG_KALLSYMS_ALL)?
+ * Then a symbol it lacks is not in the kernel. */
+bool ks_complete(struct vmmap_ctx *ctx);
 /* The name of the symbol at exactly @addr (NULL if none). */
 const char *ks_name_at(struct vmmap_ctx *ctx, uint64_t addr);
 
@@ -151,6 +155,12 @@ struct ktask {
 	int idle_cpu;			/* a CPU's idle task, else -1 */
 };
 
+/* Pages of slabs of one cache, contiguous in pfns (slab.c). */
+struct kslab_run {
+	uint64_t pfn, npages;
+	size_t cache;			/* index in kern.slab_caches */
+};
+
 struct kern {
 	struct types *types;
 	void (*types_free)(struct types *t);
@@ -194,9 +204,18 @@ struct kern {
 	char *objs_err;
 	struct vmmap_module *pub_mods;
 	struct vmmap_task *pub_tasks;
+	bool slab_objects;		/* label slab pages (vmmap_label_slabs) */
 	char **obj_notes;		/* what could not be labelled, why */
 	size_t nobj_notes;
 	bool notes_warned;
+
+	struct vmmap_slab_cache *slab_caches;	/* by name */
+	size_t nslab_caches;
+	struct kslab_run *slab_runs;	/* with runs: by pfn */
+	size_t nslab_runs;
+	bool slabs_done, slabs_runs;
+	vmmap_status slabs_st;
+	char *slabs_err;
 
 	struct vmmap_vma *vmas;		/* of the mm last asked */
 	size_t nvmas;
@@ -251,6 +270,9 @@ vmmap_status kobjects(struct vmmap_ctx *ctx);
  * with that label. */
 const struct vmmap_object *kobject_at(struct vmmap_ctx *ctx, vmmap_addr_t a,
 				      vmmap_addr_t *seg_last);
+
+/* slab.c: the slab caches' pages, and with @runs where they are */
+vmmap_status kslabs(struct vmmap_ctx *ctx, bool runs);
 
 /* mm.c */
 vmmap_status kmm_vmas(struct vmmap_ctx *ctx, vmmap_addr_t mm,

@@ -140,6 +140,11 @@ void kern_free(struct vmmap_ctx *ctx)
 	free(k->objs_err);
 	free(k->pub_mods);
 	free(k->pub_tasks);
+	for (i = 0; i < k->nslab_caches; i++)
+		free((char *)k->slab_caches[i].name);
+	free(k->slab_caches);
+	free(k->slab_runs);
+	free(k->slabs_err);
 	free(k->vmas);
 	free(k->vma_names);
 	free(k->sel_names);

@@ -137,6 +137,21 @@ static vmmap_status gsyms_build(struct vmmap_ctx *ctx, struct kern *k)
 	(ret) = (int64_t)lo_ - 1;					\
 } while (0)
 
+/* init_task (init/init_task.c, every version) is data: kallsyms lists it
+ * only with CONFIG_KALLSYMS_ALL, which then lists every symbol.  (A
+ * kallsyms without it may still have a few data-typed symbols: arm64's
+ * v6.1 has, kallsyms_has_data() says yes.) */
+bool ks_complete(struct vmmap_ctx *ctx)
+{
+	const struct ksym_table *t;
+
+	if (kallsyms_table(ctx, &t)) {
+		vmmap_clear_error(ctx);
+		return false;
+	}
+	return kallsyms_by_name(t, "init_task") != NULL;
+}
+
 /* a <= addr < b, where both symbols are known */
 static bool within(struct vmmap_ctx *ctx, uint64_t addr, const char *a,
 		   const char *b)

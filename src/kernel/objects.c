@@ -8,7 +8,12 @@
  * exited (kernel/fork.c cached_stacks, a per-CPU array of vm_struct
  * pointers, v4.9 to v7.2), the per-CPU areas (mm/percpu.c: CPU n's unit
  * is pcpu_unit_size bytes at __per_cpu_start + __per_cpu_offset[n]) and
- * the KFENCE pool (mm/kfence/core.c __kfence_pool).  Objects nest (a
+ * the KFENCE pool (mm/kfence/core.c __kfence_pool), the JITed BPF
+ * programs, trampolines and dispatchers (kernel/bpf/core.c bpf_kallsyms:
+ * /proc/kallsyms' [bpf] symbols, inside their bpf_prog_pack area where
+ * there is one), and when asked
+ * (vmmap_label_slabs()) the slab pages of the direct map, by cache
+ * (slab.c).  Objects nest (a
  * module's text inside the vmalloc area module_alloc() made for it, a
  * stack inside its vmap area); an address is labelled with the smallest
  * object that holds it.
@@ -315,6 +320,198 @@ static vmmap_status add_kfence(struct vmmap_ctx *ctx, struct objset *o)
 	return VMMAP_OK;
 }
 
+/* Bound on the BPF symbols' list against a cyclic one. */
+#define MAX_BPF_KSYMS (1u << 20)
+
+/*
+ * The kernel's own list of its BPF symbols, the ones /proc/kallsyms
+ * prints with [bpf] (kernel/bpf/core.c, v5.8+, dba122fb5e4c "bpf: Add
+ * bpf_ksym_add/del functions"): LIST_HEAD(bpf_kallsyms) of struct
+ * bpf_ksym { start, end, name[KSYM_NAME_LEN], lnode, ... }, one for each
+ * JITed program (its name "bpf_prog_<tag>_<name>", bpf_get_prog_name()),
+ * trampoline and dispatcher; [start, end) is the JITed image, end
+ * exclusive (bpf_prog_ksym_set_addr()).  The list is empty without
+ * CONFIG_BPF_JIT's kallsyms (net.core.bpf_jit_kallsyms 0).
+ */
+static vmmap_status add_bpf(struct vmmap_ctx *ctx, struct objset *o)
+{
+	struct kmember start, end, name, lnode;
+	vmmap_addr_t head, node;
+	vmmap_status st;
+	size_t n = 0;
+
+	/* a complete kallsyms without it: no CONFIG_BPF_JIT (the list is
+	 * in its #ifdef), no JITed programs (Debian's s390x, v7.2) */
+	if (!ks_addr(ctx, "bpf_kallsyms", &head) && ks_complete(ctx))
+		return VMMAP_OK;
+	if ((st = ks_need(ctx, "bpf_kallsyms", &head)) ||
+	    (st = kt_member(ctx, "bpf_ksym", "start", &start)) ||
+	    (st = kt_member(ctx, "bpf_ksym", "end", &end)) ||
+	    (st = kt_member(ctx, "bpf_ksym", "name", &name)) ||
+	    (st = kt_member(ctx, "bpf_ksym", "lnode", &lnode)) ||
+	    (st = kr_ptr(ctx, head, &node)))
+		return st;
+	while (node != head) {
+		vmmap_addr_t ks = node - lnode.off;
+		uint64_t a, b;
+		char buf[512];
+		struct vmmap_object *x;
+
+		if (!node || ++n > MAX_BPF_KSYMS)
+			return vmmap_set_error(ctx, VMMAP_ERR_INVALID, "the "
+				"bpf_kallsyms list at 0x%" PRIx64 " does not "
+				"come back to its head", head);
+		if ((st = kr_member(ctx, ks, &start, &a)) ||
+		    (st = kr_member(ctx, ks, &end, &b)) ||
+		    (st = kr_str(ctx, ks + name.off, buf,
+				 name.size && name.size < sizeof(buf)
+				 ? name.size : sizeof(buf))))
+			return vmmap_set_error(ctx, st, "bpf_ksym at 0x%" PRIx64,
+					       ks);
+		if (b > a) {
+			x = add(ctx, o, a, b - a, "bpf");
+			if (!x && ctx->errmsg)
+				return VMMAP_ERR_NOMEM;
+			if (x) {
+				x->addr = ks;
+				x->name = keep(ctx, "%s", buf);
+			}
+		}
+		if ((st = kr_ptr(ctx, node, &node)))
+			return st;
+	}
+	return VMMAP_OK;
+}
+
+/* The ids of the regions that map all RAM linearly (the kernel's
+ * __va(): page_address() of a lowmem page), in the architectures'
+ * layouts (src/arch/). */
+static const char *const linear_ids[] = { "directmap", "linear", "identity",
+					  "lowmem" };
+
+struct lin {
+	vmmap_addr_t va, pa;
+	uint64_t size;
+};
+
+struct lins {
+	struct vmmap_ctx *ctx;
+	struct lin *v;
+	size_t n, cap;
+};
+
+static vmmap_status lin_range(void *arg, const struct vmmap_range *r)
+{
+	struct lins *l = arg;
+
+	if (r->kind != VMMAP_RANGE_MAPPED || r->alias)
+		return VMMAP_OK;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct lin *nv = realloc(l->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return set_nomem(l->ctx);
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n].va = r->start;
+	l->v[l->n].pa = r->phys;
+	l->v[l->n].size = r->last - r->start + 1;
+	l->n++;
+	return VMMAP_OK;
+}
+
+static int lin_cmp(const void *a, const void *b)
+{
+	const struct lin *x = a, *y = b;
+
+	return x->pa < y->pa ? -1 : x->pa > y->pa;
+}
+
+/* The linear map's mapped ranges, by physical address. */
+static vmmap_status linear_map(struct vmmap_ctx *ctx, struct lins *l)
+{
+	const struct vmmap_region *r = ctx->kspace ? ctx->kspace->regions
+						   : ctx->regions;
+	size_t n = ctx->kspace ? ctx->kspace->nregions : ctx->nregions, i, j;
+	vmmap_status st = VMMAP_OK;
+
+	memset(l, 0, sizeof(*l));
+	l->ctx = ctx;
+	for (i = 0; i < n && !st; i++)
+		for (j = 0; j < ARRAY_SIZE(linear_ids); j++)
+			if (!strcmp(r[i].id, linear_ids[j]) && !r[i].hole) {
+				st = walk_internal(ctx, r[i].start, r[i].last,
+						   VMMAP_WALK_NOHOLES,
+						   lin_range, l);
+				break;
+			}
+	if (!st && !l->n)
+		st = vmmap_set_error(ctx, VMMAP_ERR_NOINFO, "the layout has "
+				     "no linear map of RAM, or it maps nothing");
+	if (st) {
+		free(l->v);
+		return st;
+	}
+	qsort(l->v, l->n, sizeof(*l->v), lin_cmp);
+	return VMMAP_OK;
+}
+
+/* The slab pages, where the linear map maps them: an object per run of
+ * one cache's pages. */
+static vmmap_status add_slabs(struct vmmap_ctx *ctx, struct objset *o)
+{
+	struct kern *k = ctx->kern;
+	uint64_t ps = kr_page_size(ctx);
+	const char **names;
+	struct lins l;
+	size_t i, lo;
+	vmmap_status st;
+
+	if (!k->slab_objects)
+		return VMMAP_OK;
+	if ((st = kslabs(ctx, true)) || (st = linear_map(ctx, &l)))
+		return st;
+	names = calloc(k->nslab_caches + 1, sizeof(*names));
+	if (!names) {
+		free(l.v);
+		return set_nomem(ctx);
+	}
+	for (i = 0, lo = 0; i < k->nslab_runs && !st; i++) {
+		const struct kslab_run *r = &k->slab_runs[i];
+		uint64_t pa = r->pfn * ps, end = pa + r->npages * ps;
+		size_t j;
+
+		/* runs and ranges both by physical address */
+		while (lo < l.n && l.v[lo].pa + l.v[lo].size <= pa)
+			lo++;
+		for (j = lo; j < l.n && l.v[j].pa < end; j++) {
+			uint64_t a = pa > l.v[j].pa ? pa : l.v[j].pa;
+			uint64_t b = end < l.v[j].pa + l.v[j].size ? end
+				     : l.v[j].pa + l.v[j].size;
+			struct vmmap_object *x;
+
+			if (!names[r->cache])
+				names[r->cache] = keep(ctx, "slab %s",
+					k->slab_caches[r->cache].name);
+			x = add(ctx, o, l.v[j].va + (a - l.v[j].pa), b - a,
+				"slab");
+			if (!x) {
+				st = ctx->errmsg ? VMMAP_ERR_NOMEM : VMMAP_OK;
+				break;
+			}
+			x->name = names[r->cache];
+			x->addr = k->slab_caches[r->cache].cache;
+			x->phys = a;
+			x->pages = (b - a) / ps;
+		}
+	}
+	free(names);
+	free(l.v);
+	return st;
+}
+
 static int obj_cmp(const void *a, const void *b)
 {
 	const struct vmmap_object *x = a, *y = b;
@@ -401,6 +598,8 @@ static vmmap_status build(struct vmmap_ctx *ctx, struct kern *k)
 		{ "cached task stacks", add_cached_stacks },
 		{ "per-CPU areas", add_percpu },
 		{ "the KFENCE pool", add_kfence },
+		{ "BPF programs", add_bpf },
+		{ "slab pages", add_slabs },
 	};
 	struct objset o;
 	vmmap_status st;

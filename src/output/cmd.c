@@ -30,6 +30,7 @@ enum {
 	OPT_PID,
 	OPT_MM,
 	OPT_ALL_TASKS,
+	OPT_SLABS,
 };
 
 static const struct option long_opts[] = {
@@ -55,6 +56,7 @@ static const struct option long_opts[] = {
 	{ "vmallocinfo", no_argument, NULL, OPT_VMALLOCINFO },
 	{ "modules", no_argument, NULL, OPT_MODULES },
 	{ "tasks", no_argument, NULL, OPT_TASKS },
+	{ "slabs", no_argument, NULL, OPT_SLABS },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "mm", required_argument, NULL, OPT_MM },
 	{ "all-tasks", no_argument, NULL, OPT_ALL_TASKS },
@@ -116,11 +118,17 @@ PUBLIC void vmmap_print_usage(FILE *fp, const char *prog)
 "vmlinux given with --vmlinux; symbols from its kallsyms or VMCOREINFO):\n"
 "      --objects        label each range with the kernel object it lies in\n"
 "                       (vmalloc area and its caller, module section, task\n"
-"                       stack, per-CPU area): a column of the table, \"object\"\n"
-"                       in JSON; --objects=list: the objects alone\n"
+"                       stack, per-CPU area, BPF program): a column of the\n"
+"                       table, \"object\" in JSON; --objects=list: the objects\n"
+"                       alone; --objects=slabs and --objects=list,slabs: the slab\n"
+"                       pages of the direct map too, by cache (reads every\n"
+"                       struct page, as --slabs)\n"
 "      --vmallocinfo    the kernel's /proc/vmallocinfo, from its vmap areas\n"
 "      --modules        the loaded modules, as /proc/modules lists them\n"
 "      --tasks          every task: PID, TGID, comm, task_struct, mm, stack\n"
+"      --slabs          the slab caches that own pages, as /proc/slabinfo:\n"
+"                       slabs, pages per slab, pages, object size, objects\n"
+"                       per slab (reads every struct page: 1/64 of RAM)\n"
 "      --pid=N          the user address space of task N instead of the\n"
 "                       kernel's: its page tables, each range in its VMA\n"
 "                       (--check: wx, user, novma, vma-perm)\n"
@@ -271,14 +279,23 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 			o->quiet = true;
 			break;
 		case OPT_OBJECTS:
-			if (optarg && !strcmp(optarg, "list"))
+			if (optarg && (!strcmp(optarg, "list") ||
+				       !strcmp(optarg, "list,slabs")))
 				o->objects_list = true;
+			else if (optarg && !strcmp(optarg, "slabs"))
+				o->objects = true;
 			else if (optarg)
 				st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 					"--objects takes no argument but "
-					"'list', not '%s'", optarg);
+					"'list', 'slabs' or 'list,slabs', not "
+					"'%s'", optarg);
 			else
 				o->objects = true;
+			if (optarg && strstr(optarg, "slabs"))
+				o->slabs_label = true;
+			break;
+		case OPT_SLABS:
+			o->slabs = true;
 			break;
 		case OPT_VMALLOCINFO:
 			o->vmallocinfo = true;
@@ -340,29 +357,33 @@ PUBLIC vmmap_status vmmap_parse_opts(struct vmmap_ctx *ctx, int argc,
 				     "unexpected argument '%s'", argv[optind]);
 	if (!st && o->layout + o->stats + o->have_vtop + !!o->extract +
 		   !!o->checks + !!o->ptov + !!o->diff + o->objects_list +
-		   o->vmallocinfo + o->modules + o->tasks > 1)
+		   o->vmallocinfo + o->modules + o->tasks + o->slabs > 1)
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 			"--layout, --stats, --vtop, --check, --ptov, --diff, "
-			"--extract, --objects=list, --vmallocinfo, --modules "
-			"and --tasks go one at a time");
+			"--extract, --objects=list, --vmallocinfo, --modules, "
+			"--tasks and --slabs go one at a time");
+	if (!st && o->slabs && o->objects)
+		st = vmmap_set_error(ctx, VMMAP_ERR_ARG, "--slabs lists the "
+			"caches; --objects=slabs labels the map with them");
 	if (!st && o->have_pid + !!o->mm + o->all_tasks > 1)
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 			"--pid, --mm and --all-tasks go one at a time");
 	if (!st && (o->have_pid || o->mm || o->all_tasks) &&
 	    (o->objects || o->objects_list || o->vmallocinfo || o->modules ||
-	     o->tasks || o->ptov || o->diff || o->extract || o->layout))
+	     o->tasks || o->slabs || o->ptov || o->diff || o->extract ||
+	     o->layout))
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
 			"--pid, --mm and --all-tasks select a user address "
 			"space: for its map, --check, --stats, --vtop");
 	if (!st && o->format != VMMAP_FMT_TABLE &&
 	    o->format != VMMAP_FMT_JSON &&
 	    (o->objects || o->objects_list || o->modules || o->tasks ||
-	     o->have_pid || o->mm || o->all_tasks) &&
+	     o->slabs || o->have_pid || o->mm || o->all_tasks) &&
 	    !(o->format == VMMAP_FMT_PTDUMP && (o->have_pid || o->mm)))
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
-			"--objects, --modules, --tasks, --pid, --mm and "
-			"--all-tasks print text or json (--pid and --mm also "
-			"ptdump)");
+			"--objects, --modules, --tasks, --slabs, --pid, --mm "
+			"and --all-tasks print text or json (--pid and --mm "
+			"also ptdump)");
 	if (!st && o->format == VMMAP_FMT_PTDUMP &&
 	    (o->checks || o->ptov || o->diff))
 		st = vmmap_set_error(ctx, VMMAP_ERR_ARG,
@@ -484,6 +505,7 @@ static vmmap_status extract_kernel_structures(struct vmmap_ctx *ctx,
 					      FILE *null)
 {
 	const struct vmmap_object *objs;
+	const struct vmmap_slab_cache *slabs;
 	const struct vmmap_task *t;
 	size_t nwarn = ctx->nwarnings, n, i, j;
 	struct vmmap_opts map;
@@ -494,6 +516,10 @@ static vmmap_status extract_kernel_structures(struct vmmap_ctx *ctx,
 		st = vmmap_vmallocinfo(ctx, null);
 	if (st == VMMAP_ERR_NOMEM)
 		return st;
+	/* the struct pages and caches, for --slabs and --objects=slabs
+	 * (the linear map, where the labels go, is walked already) */
+	if (vmmap_slabs(ctx, &slabs, &n) == VMMAP_ERR_NOMEM)
+		return VMMAP_ERR_NOMEM;
 	st = VMMAP_OK;
 	if (!vmmap_tasks(ctx, &t, &n)) {
 		for (i = 0; i < n && st != VMMAP_ERR_NOMEM; i++) {
@@ -669,6 +695,10 @@ PUBLIC vmmap_status vmmap_run(struct vmmap_ctx *ctx,
 		return fmt_modules(ctx, o, out);
 	if (o->tasks)
 		return fmt_tasks(ctx, o, out);
+	if (o->slabs)
+		return fmt_slabs(ctx, o, out);
+	if (o->slabs_label && (st = vmmap_label_slabs(ctx, true)))
+		return st;
 	if (o->objects_list)
 		return fmt_objects(ctx, o, out);
 	if (o->all_tasks)

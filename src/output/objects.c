@@ -1,7 +1,7 @@
 /*
  * objects.c - what the kernel's own structures say, printed: the objects
  * (--objects=list), /proc/vmallocinfo (--vmallocinfo), the modules
- * (--modules), the tasks (--tasks), and the ranges of a map cut where the
+ * (--modules), the tasks (--tasks), the slab caches (--slabs), and the ranges of a map cut where the
  * objects labelling them change (--objects).
  */
 #include "config.h"
@@ -170,3 +170,44 @@ vmmap_status fmt_tasks(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 	return out_done(ctx, out);
 }
 
+
+/* --slabs: /proc/slabinfo's columns that the memory map tells (slabinfo
+ * v2.1, mm/slab_common.c cache_show(): name, active_objs, num_objs,
+ * objsize, objperslab, pagesperslab, then num_slabs in the slabdata
+ * part), the pages counted in the map added; a cache without slabs is not
+ * in the map, so not listed. */
+vmmap_status fmt_slabs(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+		       FILE *out)
+{
+	const struct vmmap_slab_cache *c;
+	size_t n, i;
+	vmmap_status st = vmmap_slabs(ctx, &c, &n);
+
+	if (st)
+		return st;
+	if (o->format == VMMAP_FMT_JSON) {
+		fprintf(out, "{\"schema\": %d, \"slab_caches\": [",
+			JSON_SCHEMA);
+		for (i = 0; i < n; i++) {
+			fprintf(out, "%s\n  {\"name\": ", i ? "," : "");
+			json_str(out, c[i].name);
+			fprintf(out, ", \"cache\": \"0x%" PRIx64 "\", "
+				"\"slabs\": %" PRIu64 ", \"pages\": %" PRIu64
+				", \"objsize\": %" PRIu64 ", \"pagesperslab\": "
+				"%u, \"objperslab\": %u}", c[i].cache,
+				c[i].slabs, c[i].pages, c[i].objsize,
+				c[i].pages_per_slab, c[i].objs_per_slab);
+		}
+		fprintf(out, "%s]}\n", n ? "\n" : "");
+		return out_done(ctx, out);
+	}
+	fprintf(out, "# name            <objsize> <objperslab> <pagesperslab>"
+		" : slabdata <num_slabs> : pages <pages> <kmem_cache>\n");
+	for (i = 0; i < n; i++)
+		fprintf(out, "%-17s %6" PRIu64 " %4u %4u : slabdata %6" PRIu64
+			" : pages %7" PRIu64 " 0x%0*" PRIx64 "\n", c[i].name,
+			c[i].objsize, c[i].objs_per_slab, c[i].pages_per_slab,
+			c[i].slabs, c[i].pages, 2 * (int)kr_ptr_size(ctx),
+			c[i].cache);
+	return out_done(ctx, out);
+}

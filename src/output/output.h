@@ -46,6 +46,8 @@ vmmap_status fmt_objects(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 			 FILE *out);
 vmmap_status fmt_modules(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 			 FILE *out);
+vmmap_status fmt_slabs(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
+		       FILE *out);
 vmmap_status fmt_tasks(struct vmmap_ctx *ctx, const struct vmmap_opts *o,
 		       FILE *out);
 void objects_notes_as_warnings(struct vmmap_ctx *ctx);
