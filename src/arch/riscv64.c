@@ -296,7 +296,9 @@ static bool maps_at(struct vmmap_ctx *ctx, unsigned va_bits,
 
 	set_shape(&ctx->fmt, va_bits);
 	ctx->fmt.root = root;
+	ctx->mute++;		/* the message is dropped: not formatted */
 	ok = !vtop_internal(ctx, va, &t) && t.paddr == pa;
+	ctx->mute--;
 	vmmap_clear_error(ctx);
 	ctx->fmt = save;
 	return ok;
