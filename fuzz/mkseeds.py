@@ -3,8 +3,9 @@
 tests/synth/*.pt (see tests/vmmap-synth.c for their language):
 
   seeds/tables/NAME    the input of fuzz/tables.c (see its header)
-  seeds/dump/NAME.elf  a minimal ELF vmcore: a VMCOREINFO note and one
-                       PT_LOAD per table page
+  seeds/dump/NAME.elf  a minimal ELF vmcore: a VMCOREINFO note and the
+                       tables' pages as PT_LOADs, runs of one repeated
+                       word (empty entries) sharing a block (extents())
   seeds/dump/NAME.kdump, NAME.flat
                        kdump-compressed (zlib pages; big-endian for s390x,
                        the 32-bit header for arm) and its flattened form,
@@ -107,13 +108,56 @@ def note(name, ntype, desc, be):
         pad(name) + pad(desc)
 
 
+# Memory that repeats one 8-byte word (empty entries: zeros, or s390x's
+# invalid bits) for at least RUN bytes is PT_LOADs onto one block of
+# that word (at most BLOCK bytes a segment); the rest, PT_LOADs of its
+# own bytes.
+RUN = 64
+BLOCK = 1024
+
+
+def extents(pt):
+    """Physical memory as [paddr, data, word, size]: data for bytes of
+    their own, else word, repeated for size bytes."""
+    out = []
+
+    def add(pa, data, word, n):
+        last = out[-1] if out else None
+        if last and last[0] + last[3] == pa and last[2] == word and \
+                (data is not None or last[3] + n <= BLOCK):
+            if data is not None:
+                last[1] += data
+            last[3] += n
+        else:
+            out.append([pa, bytearray(data) if data is not None else None,
+                        word, n])
+    for pfn, p in sorted(pages(pt).items()):
+        pa, i = pfn << 12, 0
+        while i < 4096:
+            j = i + 8
+            while j < 4096 and p[j:j + 8] == p[i:i + 8]:
+                j += 8
+            if j - i >= RUN:
+                for k in range(i, j, BLOCK):
+                    add(pa + k, None, bytes(p[i:i + 8]), min(BLOCK, j - k))
+            else:
+                add(pa + i, bytes(p[i:j]), None, j - i)
+            i = j
+    return out
+
+
 def elf_seed(pt):
+    """An ELF vmcore: the VMCOREINFO note, then memory as sparse PT_LOADs
+    (extents()): small, however large the tables, as the fuzzer wants
+    its inputs (libFuzzer copies and hashes them whole), and read by the
+    same reader code as a dump's few large segments, a table read across
+    several segments the most."""
     machine, is64, be = ELF[pt['arch']]
     e = '>' if be else '<'
     vmci = ('\n'.join(pt['vmci']) + '\n').encode()
     notes = note(b'VMCOREINFO', 0, vmci, be)
-    pg = sorted(pages(pt).items())
-    phnum = 1 + len(pg)
+    ext = extents(pt)
+    phnum = 1 + len(ext)
     ehsize, phentsize = (64, 56) if is64 else (52, 32)
     off = ehsize + phnum * phentsize
     phdrs = b''
@@ -124,18 +168,21 @@ def elf_seed(pt):
     else:
         phdrs += struct.pack(e + 'IIIIIIII', 4, off, 0, 0, len(notes),
                              len(notes), 0, 4)
-    data = notes + b'\0' * (-len(notes) % 4096)
-    doff = off + len(data)
-    for pfn, p in pg:
-        pa = pfn << 12
-        if is64:
-            phdrs += struct.pack(e + 'IIQQQQQQ', 1, 7, doff, pa, pa, 4096,
-                                 4096, 4096)
+    data = notes
+    block_off = {}
+    for pa, d, word, n in ext:
+        if d is None:
+            if word not in block_off:
+                block_off[word] = off + len(data)
+                data += word * (BLOCK // 8)
+            doff = block_off[word]
         else:
-            phdrs += struct.pack(e + 'IIIIIIII', 1, doff, pa, pa, 4096,
-                                 4096, 7, 4096)
-        data += bytes(p)
-        doff += 4096
+            doff = off + len(data)
+            data += bytes(d)
+        if is64:
+            phdrs += struct.pack(e + 'IIQQQQQQ', 1, 7, doff, pa, pa, n, n, 1)
+        else:
+            phdrs += struct.pack(e + 'IIIIIIII', 1, doff, pa, pa, n, n, 7, 1)
     ident = b'\x7fELF' + bytes([2 if is64 else 1, 2 if be else 1, 1]) + \
         b'\0' * 9
     if is64:

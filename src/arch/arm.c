@@ -439,7 +439,12 @@ static bool phys_offset_fits(struct vmmap_ctx *ctx, uint64_t swapper,
 	if (!root_entry_may_map(ctx, page_offset))
 		return false;
 	for (i = 0; i < 2; i++) {
-		if (vtop_internal(ctx, page_offset + i * SZ_1M, &t)) {
+		vmmap_status st;
+
+		ctx->mute++;	/* the message is dropped: not formatted */
+		st = vtop_internal(ctx, page_offset + i * SZ_1M, &t);
+		ctx->mute--;
+		if (st) {
 			vmmap_clear_error(ctx);
 			return false;
 		}
@@ -670,8 +675,10 @@ static bool pkmap_table_present(struct vmmap_ctx *ctx, uint64_t va)
 {
 	struct vmmap_vtop t;
 
+	ctx->mute++;		/* the message is dropped: not formatted */
 	if (vtop_internal(ctx, va, &t))
 		vmmap_clear_error(ctx);
+	ctx->mute--;
 	return t.nlevels == ctx->fmt.nlevels;
 }
 

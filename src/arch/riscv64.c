@@ -296,7 +296,9 @@ static bool maps_at(struct vmmap_ctx *ctx, unsigned va_bits,
 
 	set_shape(&ctx->fmt, va_bits);
 	ctx->fmt.root = root;
+	ctx->mute++;		/* the message is dropped: not formatted */
 	ok = !vtop_internal(ctx, va, &t) && t.paddr == pa;
+	ctx->mute--;
 	vmmap_clear_error(ctx);
 	ctx->fmt = save;
 	return ok;
@@ -434,10 +436,17 @@ static vmmap_status search_voff(struct vmmap_ctx *ctx, struct rv_layout *l,
 	for (i = 0; i < SEARCH_STEPS; i++) {
 		uint64_t phys = base + i * SZ_2M;
 		uint64_t root = sym - l->kernel_virt + phys;
-		unsigned va = *va_ret ? (maps_at(ctx, *va_ret, root, sym, root)
-					 ? *va_ret : 0)
-				      : mode_from_tables(ctx, root, sym);
+		uint64_t next = mem_next_data(ctx, root);
+		unsigned va;
 
+		/* A root table (4 KiB in every mode) that the source does
+		 * not hold maps nothing: no reads, as in x86_64's phys_base
+		 * search (a sparse or hostile source makes most steps so). */
+		if (next > root && next - root >= 4096)
+			continue;
+		va = *va_ret ? (maps_at(ctx, *va_ret, root, sym, root) ? *va_ret
+								      : 0)
+			     : mode_from_tables(ctx, root, sym);
 		if (va) {
 			l->voff = l->kernel_virt - phys;
 			l->src_voff = "walk";

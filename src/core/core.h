@@ -380,6 +380,13 @@ struct vmmap_ctx {
 	/* Errors are not formatted (a scan that expects most reads to fail
 	 * and discards why): vmmap_set_error() only returns the status. */
 	unsigned quiet;
+	/* The caller drops the message of what it calls (the walker, whose
+	 * unreadable table is a range; a probe that clears it): as quiet,
+	 * but the table cache still learns why a read failed, so that a
+	 * later caller who wants the reason gets the same message and the
+	 * same reads as without it.  "out of memory" is still said: the
+	 * callers stop on it and say it again on top. */
+	unsigned mute;
 
 	/* The physical memory read from the source since recording began
 	 * (vmmap_record_reads()), for an extract; NULL: not recording. */

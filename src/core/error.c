@@ -59,7 +59,7 @@ PUBLIC vmmap_status vmmap_set_error(struct vmmap_ctx *ctx, vmmap_status status,
 {
 	va_list ap;
 
-	if (ctx->quiet)
+	if (ctx->quiet || (ctx->mute && status != VMMAP_ERR_NOMEM))
 		return status;
 	va_start(ap, fmt);
 	set_errorv(ctx, status, fmt, ap);

@@ -174,13 +174,15 @@ vmmap_status mem_read_table(struct vmmap_ctx *ctx, vmmap_addr_t paddr,
 		/* the read's own message, for the cache */
 		char *before = ctx->errmsg;
 
-		unsigned paused = ctx->record_paused;
+		unsigned paused = ctx->record_paused, mute = ctx->mute;
 
 		/* a table is always noted: the cache keeps it from being
 		 * read (and noted) again later */
 		ctx->errmsg = NULL;
 		ctx->record_paused = 0;
+		ctx->mute = 0;		/* the cache keeps why, muted or not */
 		e->status = mem_read_phys(ctx, paddr, e->data, size);
+		ctx->mute = mute;
 		ctx->record_paused = paused;
 		if (e->status && ctx->errmsg)
 			e->why = strdup(ctx->errmsg);

@@ -874,7 +874,12 @@ static void walk_table(struct walker *w, int level, vmmap_addr_t table,
 		return;
 	}
 
+	/* An unreadable table is a range, its message dropped below: not
+	 * formatted (a hostile table points its entries at one missing
+	 * table, each a cache hit said again). */
+	w->ctx->mute++;
 	st = mem_read_table(w->ctx, table, size, &data);
+	w->ctx->mute--;
 	if (!st && w->k->tblsize[level] < pg_table_size(f, level)) {
 		uint8_t *nt = realloc(w->k->tbl[level], pg_table_size(f, level));
 
