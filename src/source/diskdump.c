@@ -1132,8 +1132,13 @@ static void dd_prefetch(void *data, const vmmap_addr_t *paddr, size_t n,
 		pf->running = true;
 	}
 	pthread_mutex_lock(&pf->mu);
+	/* Every busy page, below the cursor too: the walk may have taken a
+	 * later page (and moved the cursor past one the worker inflates)
+	 * when it found the earlier one in its cache.  A buffer reused
+	 * while the worker writes it would give the next batch's page the
+	 * old one's contents, marked ready. */
 	for (;;) {
-		for (i = pf->cursor; i < pf->n && pf->state[i] != PF_BUSY; i++)
+		for (i = 0; i < pf->n && pf->state[i] != PF_BUSY; i++)
 			;
 		if (i == pf->n)
 			break;
