@@ -292,8 +292,7 @@ vmmap_status vmci_scan(struct vmmap_ctx *ctx, vmmap_addr_t first,
 	ctx->note_order = 0;
 	found = note_addr != VMMAP_ADDR_MAX && try_note_at(ctx, note_addr);
 	for (addr = first & ~(uint64_t)(SCAN_PAGE - 1);
-	     !found && addr < end && addr >= first - first % SCAN_PAGE &&
-	     budget; addr += SCAN_PAGE) {
+	     !found && addr < end && budget; addr += SCAN_PAGE) {
 		uint64_t next = mem_next_data(ctx, addr);
 
 		/* Skip what the file does not hold (holes, zero-filled
@@ -316,6 +315,10 @@ vmmap_status vmci_scan(struct vmmap_ctx *ctx, vmmap_addr_t first,
 			break;
 		}
 		vmmap_clear_error(ctx);
+		/* The last page of the 64-bit space (a segment claimed
+		 * there): the next would wrap to 0 and scan it all again. */
+		if (addr > UINT64_MAX - SCAN_PAGE)
+			break;
 	}
 	free(page);
 	ctx->quiet--;
