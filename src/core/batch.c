@@ -100,7 +100,7 @@ struct batch_index {
 	uint32_t *clsh;		/* hash of the classes, capacity clsmask + 1 */
 	uint32_t clsmask;
 	vmmap_addr_t *start;	/* each range's, for the searches */
-	uint32_t ninfo, capinfo;
+	uint32_t ninfo, capinfo, capstart;
 	uint32_t *tab;		/* FAN slots a table */
 	uint32_t ntab, captab;
 	struct list *list;
@@ -133,6 +133,27 @@ void batch_free(struct vmmap_ctx *ctx)
 	ctx->batch = NULL;
 }
 
+/* Memory for the index's large arrays: in huge pages where the kernel
+ * gives them on request (transparent_hugepage "madvise"), so that random
+ * lookups over megabytes do not miss the TLB each time; else aligned on
+ * cache lines. */
+static void *index_mem(size_t size)
+{
+	const size_t huge = (size_t)2 << 20;
+	void *p = NULL;
+
+	if (size < huge / 2)
+		return posix_memalign(&p, 64, size) ? NULL : p;
+	if (posix_memalign(&p, huge, (size + huge - 1) & ~(huge - 1)))
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, (size + huge - 1) & ~(huge - 1), MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/* The array *@p of *@cap elements of @size bytes, grown to hold @need
+ * (doubling), in index_mem(). */
 static bool grow(void **p, uint32_t *cap, uint32_t need, size_t size)
 {
 	uint64_t c = *cap ? *cap : 64;
@@ -144,11 +165,11 @@ static bool grow(void **p, uint32_t *cap, uint32_t need, size_t size)
 		c *= 2;
 	if (c > SLOT_MAX + UINT64_C(1))
 		c = SLOT_MAX + UINT64_C(1);
-	if (c < need)
+	if (c < need || !(np = index_mem((size_t)c * size)))
 		return false;
-	np = realloc(*p, (size_t)c * size);
-	if (!np)
-		return false;
+	if (*cap)
+		memcpy(np, *p, (size_t)*cap * size);
+	free(*p);
 	*p = np;
 	*cap = (uint32_t)c;
 	return true;
@@ -331,25 +352,11 @@ static vmmap_status add_range(void *arg, const struct vmmap_range *r)
 		x->huge = true;
 		return VMMAP_OK;
 	}
-	if (x->ninfo == x->capinfo) {
-		/* the records on cache-line boundaries: one line each read */
-		uint32_t cap = x->capinfo ? 2 * x->capinfo : 1024;
-		struct info *ni = NULL;
-		vmmap_addr_t *ns;
-
-		if (cap > SLOT_MAX ||
-		    posix_memalign((void **)&ni, 64, (size_t)cap * sizeof(*ni)))
-			return set_nomem(x->ctx);
-		if (x->ninfo)
-			memcpy(ni, x->info, (size_t)x->ninfo * sizeof(*ni));
-		free(x->info);
-		x->info = ni;
-		ns = realloc(x->start, (size_t)cap * sizeof(*ns));
-		if (!ns)
-			return set_nomem(x->ctx);
-		x->start = ns;
-		x->capinfo = cap;
-	}
+	if (!grow((void **)&x->info, &x->capinfo, x->ninfo + 1,
+		  sizeof(*x->info)) ||
+	    !grow((void **)&x->start, &x->capstart, x->ninfo + 1,
+		  sizeof(*x->start)))
+		return set_nomem(x->ctx);
 	id = x->ninfo++;
 	in = &x->info[id];
 	memset(&c, 0, sizeof(c));
@@ -399,37 +406,6 @@ static void one(struct vmmap_ctx *ctx, vmmap_addr_t va, struct vmmap_xlat *x)
 		x->prot = t.prot;
 		x->eff = t.eff;
 	}
-}
-
-/* Memory for the index's large arrays: in huge pages where the kernel
- * gives them on request (transparent_hugepage "madvise"), so that random
- * lookups over megabytes do not miss the TLB each time; else aligned on
- * cache lines. */
-static void *index_mem(size_t size)
-{
-	const size_t huge = (size_t)2 << 20;
-	void *p = NULL;
-
-	if (size < huge / 2)
-		return posix_memalign(&p, 64, size) ? NULL : p;
-	if (posix_memalign(&p, huge, (size + huge - 1) & ~(huge - 1)))
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, (size + huge - 1) & ~(huge - 1), MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
-/* The array *@p of @size bytes moved to index_mem(), if it can be. */
-static void settle(void *p, size_t size)
-{
-	void **pp = p, *np;
-
-	if (!*pp || !size || !(np = index_mem(size)))
-		return;
-	memcpy(np, *pp, size);
-	free(*pp);
-	*pp = np;
 }
 
 /* The 4 KiB tables of the long lists, once they are complete. */
@@ -494,15 +470,6 @@ static vmmap_status index_map(struct vmmap_ctx *ctx)
 	x->ctx = NULL;
 	if (!st && !index_long_lists(x))
 		st = set_nomem(ctx);
-	if (!st) {
-		settle(&x->info, (size_t)x->ninfo * sizeof(*x->info));
-		settle(&x->start, (size_t)x->ninfo * sizeof(*x->start));
-		settle(&x->tab, (size_t)x->ntab * FAN * sizeof(*x->tab));
-		settle(&x->list, (size_t)x->nlist * sizeof(*x->list));
-		x->capinfo = x->ninfo;
-		x->captab = x->ntab * FAN;
-		x->caplist = x->nlist;
-	}
 	if (st)
 		batch_free(ctx);
 	return st;
