@@ -33,16 +33,14 @@ bool ks_addr(struct vmmap_ctx *ctx, const char *name, uint64_t *addr_ret)
 	return lookup_symbol(ctx, name, addr_ret);
 }
 
-/* Does the dump's kallsyms list data symbols (CONFIG_KALLSYMS_ALL)? */
-static bool kallsyms_has_data(const struct ksym_table *t)
+/* Does the dump's kallsyms list data symbols (CONFIG_KALLSYMS_ALL)?
+ * init_task (init/init_task.c, every version) is data: kallsyms lists it
+ * only with CONFIG_KALLSYMS_ALL, which then lists every symbol.  (A
+ * kallsyms without it may still have a few data-typed symbols: arm64's
+ * v6.1 lists some, so their types tell nothing.) */
+static bool kallsyms_all(const struct ksym_table *t)
 {
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		if (strchr("dDbBrR", t->v[i].type) &&
-		    strncmp(t->names + t->v[i].name, "__per_cpu", 9))
-			return true;
-	return false;
+	return kallsyms_by_name(t, "init_task") != NULL;
 }
 
 vmmap_status ks_need(struct vmmap_ctx *ctx, const char *name,
@@ -65,7 +63,7 @@ vmmap_status ks_need(struct vmmap_ctx *ctx, const char *name,
 	else if (st)
 		why = "the dump's kallsyms could not be decoded; give --vmlinux "
 		      "(a vmlinux or System.map of this kernel)";
-	else if (!kallsyms_has_data(t))
+	else if (!kallsyms_all(t))
 		why = "the dump's kallsyms lists text symbols only (the kernel "
 		      "is built without CONFIG_KALLSYMS_ALL) and VMCOREINFO "
 		      "does not name it; give --vmlinux (a vmlinux or "
@@ -137,10 +135,7 @@ static vmmap_status gsyms_build(struct vmmap_ctx *ctx, struct kern *k)
 	(ret) = (int64_t)lo_ - 1;					\
 } while (0)
 
-/* init_task (init/init_task.c, every version) is data: kallsyms lists it
- * only with CONFIG_KALLSYMS_ALL, which then lists every symbol.  (A
- * kallsyms without it may still have a few data-typed symbols: arm64's
- * v6.1 has, kallsyms_has_data() says yes.) */
+/* See kallsyms_all(). */
 bool ks_complete(struct vmmap_ctx *ctx)
 {
 	const struct ksym_table *t;
@@ -149,7 +144,7 @@ bool ks_complete(struct vmmap_ctx *ctx)
 		vmmap_clear_error(ctx);
 		return false;
 	}
-	return kallsyms_by_name(t, "init_task") != NULL;
+	return kallsyms_all(t);
 }
 
 /* a <= addr < b, where both symbols are known */
@@ -173,7 +168,7 @@ static bool is_ksym_addr(struct vmmap_ctx *ctx, uint64_t addr)
 
 	if (!kallsyms_table(ctx, &t)) {
 		if (!k->ksyms_data_known) {
-			k->ksyms_data = kallsyms_has_data(t);
+			k->ksyms_data = kallsyms_all(t);
 			k->ksyms_data_known = true;
 		}
 		if (!k->ksyms_data)
