@@ -333,6 +333,9 @@ struct vmmap_ctx {
 	 * 0 not found there.  The memory's own order, which a dump's header
 	 * may not say (QEMU 7.2 writes ppc64le dumps big-endian). */
 	unsigned note_order;
+	/* The dump is vmmap's extract of one: memory the vmmap that made it
+	 * did not read is not in it (messages say so). */
+	bool is_extract;
 
 	const struct vmmap_arch *arch;
 	struct pgfmt fmt;

@@ -271,9 +271,15 @@ vmmap_status kt_load(struct vmmap_ctx *ctx)
 				dump_why ? dump_why : "?");
 		}
 		free(dump_why);
+	} else if (st == VMMAP_ERR_NOMEM) {
+		st = set_nomem(ctx);
+	} else if (st && ctx->is_extract) {
+		st = vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
+			"no kernel types in this extract (it holds what the "
+			"vmmap that made it read: extract the dump again, or "
+			"give --vmlinux with debug info)");
 	} else if (st) {
-		st = vmmap_set_error(ctx, st == VMMAP_ERR_NOMEM ? st
-				     : VMMAP_ERR_NOINFO,
+		st = vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
 			"no kernel types in the dump (a kernel built without "
 			"CONFIG_DEBUG_INFO_BTF?); give --vmlinux with debug "
 			"info");

@@ -376,6 +376,11 @@ static vmmap_status elfdump_read_phys(struct vmmap_ctx *ctx, void *data,
 		uint64_t in;
 		ssize_t got;
 
+		if (!sg && e->phys_end && paddr < e->phys_end)
+			return vmmap_set_error(ctx, VMMAP_ERR_NODATA,
+				"physical 0x%" PRIx64 " is not in this extract "
+				"(it holds what the vmmap that made it read: "
+				"extract the dump again)", paddr);
 		if (!sg && next >= e->segs.n && e->segs.n)
 			return vmmap_set_error(ctx, VMMAP_ERR_NODATA,
 				"physical 0x%" PRIx64 " is beyond the dump's "
@@ -564,6 +569,7 @@ static vmmap_status apply_extract(struct vmmap_ctx *ctx, struct elfdump *e,
 		if (!val)
 			continue;
 		*val++ = '\0';
+		h->extract = true;
 		if (!strcmp(line, "phys_end") && note_hex(val, &v))
 			e->phys_end = v;
 		else if (!strcmp(line, "arch"))

@@ -42,6 +42,8 @@ static vmmap_status set_hints(struct vmmap_ctx *ctx,
 	const char *release = h->release[0] ? h->release
 			      : kv_get(&ctx->vmcoreinfo, "OSRELEASE");
 
+	ctx->is_extract = h->extract;
+
 	if (release && *release && !ctx->release_hint) {
 		ctx->release_hint = strdup(release);
 		if (!ctx->release_hint)

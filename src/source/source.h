@@ -26,6 +26,7 @@ struct source_hints {
 	unsigned ptr_bits;	/* 32 or 64, 0 if unknown */
 	bool big_endian;
 	uint32_t block_size;	/* kdump-compressed: the unit of its PFNs */
+	bool extract;		/* vmmap's extract of a dump (extract.c) */
 };
 
 struct source_reader {
