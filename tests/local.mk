@@ -85,6 +85,11 @@ EXTRA_DIST += tests/objects/check-slabs
 TESTS += tests/objects/check-bpf
 EXTRA_DIST += tests/objects/check-bpf
 
+# The KFENCE pool: the kfence object of every dump whose guest ran with
+# KFENCE on, against its debugfs kfence/objects and __kfence_pool.
+TESTS += tests/objects/check-kfence
+EXTRA_DIST += tests/objects/check-kfence
+
 # --extract: every corpus dump's extract maps exactly like the dump.
 TESTS += tests/extract/check-extract
 EXTRA_DIST += tests/extract/check-extract

@@ -104,6 +104,12 @@ bool ks_complete(struct vmmap_ctx *ctx);
 /* The name of the symbol at exactly @addr (NULL if none). */
 const char *ks_name_at(struct vmmap_ctx *ctx, uint64_t addr);
 
+/* ---- the KFENCE pool (objects.c) ---------------------------------- */
+
+/* Its address and size in bytes; size 0: the kernel has none. */
+vmmap_status kkfence_pool(struct vmmap_ctx *ctx, vmmap_addr_t *pool_ret,
+			  uint64_t *size_ret);
+
 /* ---- what the kernel room keeps in the context ----------------------- */
 
 struct types;

@@ -88,6 +88,7 @@ struct swalk {
 	size_t cur_cache;		/* SIZE_MAX: none */
 	uint64_t cur_pages;
 	uint64_t unread;		/* struct page bytes not in the dump */
+	uint64_t kf_pfn, kf_pages;	/* the KFENCE pool's page frames */
 	size_t hash[1021];		/* kmem_cache address -> index, a hint */
 };
 
@@ -319,6 +320,13 @@ static vmmap_status page(struct swalk *w, uint64_t pfn, vmmap_addr_t addr,
 	uint64_t ci = kr_get(w->ctx, pg, &w->head);
 	size_t c;
 
+	/* KFENCE's object pages are typed slab pages of their object's
+	 * cache (kfence_init_pool(), kfence_guarded_alloc()), but the
+	 * cache's counts, which slabinfo prints, never hold them */
+	if (pfn - w->kf_pfn < w->kf_pages) {
+		w->cur_cache = SIZE_MAX;
+		return VMMAP_OK;
+	}
 	if (ci & 1) {
 		/* a tail: of the slab being counted? */
 		if (w->cur_cache == SIZE_MAX || w->cur_pages >= MAX_SLAB_PAGES ||
@@ -495,6 +503,39 @@ static vmmap_status sort_caches(struct vmmap_ctx *ctx, struct kern *k)
 	return VMMAP_OK;
 }
 
+/* The KFENCE pool's page frames, left out of the count; a pool whose
+ * size or place is unknown is counted, with a warning.  The pool is one
+ * physically contiguous allocation (memblock_alloc() in
+ * kfence_alloc_pool_and_metadata(), v5.12 to v7.2), but its guard pages
+ * and free objects' pages are not present in the tables
+ * (kfence_protect()): its place comes from the first page that is. */
+static void kfence_frames(struct swalk *w)
+{
+	struct vmmap_ctx *ctx = w->ctx;
+	vmmap_addr_t pool, pa = 0;
+	uint64_t size, off;
+	vmmap_status st;
+
+	if (!(st = kkfence_pool(ctx, &pool, &size)) && size) {
+		for (off = 0; off < size; off += w->page_size) {
+			vmmap_clear_error(ctx);
+			if (!(st = kernel_vtop_pa(ctx, pool + off, &pa))) {
+				pa -= off;
+				break;
+			}
+		}
+	}
+	if (st) {
+		add_warning(ctx, "slabs: %s: the KFENCE pool's pages, if any, "
+			    "are counted in their objects' caches",
+			    vmmap_errmsg(ctx));
+		vmmap_clear_error(ctx);
+		return;
+	}
+	w->kf_pfn = pa / w->page_size;
+	w->kf_pages = size / w->page_size;
+}
+
 static vmmap_status build(struct vmmap_ctx *ctx, struct kern *k, bool runs)
 {
 	struct swalk w;
@@ -507,8 +548,10 @@ static vmmap_status build(struct vmmap_ctx *ctx, struct kern *k, bool runs)
 	w.want_runs = runs;
 	w.cur_cache = SIZE_MAX;
 	if ((st = kt_load(ctx)) || (st = slab_rule(&w)) ||
-	    (st = layout(&w, &s)) || (st = members(&w)) ||
-	    (st = sections(&w, &s)))
+	    (st = layout(&w, &s)) || (st = members(&w)))
+		return st;
+	kfence_frames(&w);
+	if ((st = sections(&w, &s)))
 		return st;
 	if (w.unread)
 		add_warning(ctx, "slabs: %" PRIu64 " KiB of struct pages are "

@@ -88,6 +88,24 @@ def parse_vars(d):
     return out
 
 
+def kfence_pool(d, page=4096):
+    """The KFENCE pool the guest ran with: (start, end) from its
+    __kfence_pool (truth/vars) and its object count (truth/kfence-objects:
+    kfence-#0 .. #N-1; the pool is (N + 1) * 2 pages, include/linux/kfence.h
+    v5.12 to v7.2), or None.  KFENCE keeps its guard pages, and the pages
+    of freed objects, not present in the kernel's own tables
+    (kfence_protect_page(): x86_64 clears _PAGE_PRESENT and inverts the
+    PFN, arm64 clears PTE_VALID), so the direct map has holes there that
+    the kernel's DirectMap counters still count and that a linear
+    translation (libaddrxlat's of the direct map) does not see."""
+    text = read_truth(d, 'kfence-objects')
+    pool = parse_vars(d).get('__kfence_pool')
+    if not text or not pool:
+        return None
+    n = len(re.findall(r'^kfence-#\d+', text, re.M))
+    return (pool, pool + (n + 1) * 2 * page) if n else None
+
+
 def parse_kallsyms(d):
     out = {}
     for line in (read_truth(d, 'kallsyms') or '').splitlines():
