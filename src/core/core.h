@@ -425,7 +425,9 @@ struct vmmap_ctx {
  * walker, vtop and the formats use, keeping the kernel's; kernel-virtual
  * reads (virt_read()) still go through the kernel's tables.  @regions is
  * taken over (freed by space_leave()).  @last: the last address the space
- * is walked to by default (its user part).
+ * is walked to by default (its user part, or all of it where its tables
+ * are the user's alone: x86_64's PTI copy); @user_last: the last address
+ * of its user part, where its VMAs are.
  */
 struct space {
 	struct pgfmt fmt;
@@ -434,15 +436,18 @@ struct space {
 	struct marker *markers;
 	size_t nmarkers, capmarkers;
 	bool markers_done;
-	vmmap_addr_t last;
+	vmmap_addr_t last, user_last;
 };
 vmmap_status space_enter(struct vmmap_ctx *ctx, const struct pgfmt *f,
 			 struct vmmap_region *regions, size_t nregions,
-			 vmmap_addr_t last);
+			 vmmap_addr_t last, vmmap_addr_t user_last);
 void space_leave(struct vmmap_ctx *ctx);
 /* In a user space: the last address walked by default; else
  * VMMAP_ADDR_MAX. */
 vmmap_addr_t space_last(const struct vmmap_ctx *ctx);
+/* In a user space: the last address of its user part; else
+ * VMMAP_ADDR_MAX. */
+vmmap_addr_t space_user_last(const struct vmmap_ctx *ctx);
 /* The kernel's page-table format (whatever space is entered). */
 const struct pgfmt *kernel_fmt(const struct vmmap_ctx *ctx);
 

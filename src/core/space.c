@@ -41,7 +41,7 @@ static void swap_in(struct vmmap_ctx *ctx, const struct space *s)
 
 vmmap_status space_enter(struct vmmap_ctx *ctx, const struct pgfmt *f,
 			 struct vmmap_region *regions, size_t nregions,
-			 vmmap_addr_t last)
+			 vmmap_addr_t last, vmmap_addr_t user_last)
 {
 	struct space *k;
 
@@ -53,6 +53,7 @@ vmmap_status space_enter(struct vmmap_ctx *ctx, const struct pgfmt *f,
 	}
 	swap_out(ctx, k);
 	k->last = last;		/* of the space entered */
+	k->user_last = user_last;
 	ctx->kspace = k;
 	ctx->fmt = *f;
 	ctx->regions = regions;
@@ -85,6 +86,11 @@ void space_leave(struct vmmap_ctx *ctx)
 vmmap_addr_t space_last(const struct vmmap_ctx *ctx)
 {
 	return ctx->kspace ? ctx->kspace->last : VMMAP_ADDR_MAX;
+}
+
+vmmap_addr_t space_user_last(const struct vmmap_ctx *ctx)
+{
+	return ctx->kspace ? ctx->kspace->user_last : VMMAP_ADDR_MAX;
 }
 
 const struct pgfmt *kernel_fmt(const struct vmmap_ctx *ctx)

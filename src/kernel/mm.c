@@ -533,7 +533,9 @@ static int vma_label(const struct vmmap_vma *v, char *buf, size_t size)
 }
 
 /* The regions of the space: the VMAs and the gaps between them up to
- * @last, the kernel's regions above (what the tables share with it). */
+ * @last, the end of its user part, the kernel's regions above (what the
+ * tables share with it, or, in x86_64's PTI user copy, what that copy
+ * keeps of the kernel's for entering it). */
 static vmmap_status space_regions(struct vmmap_ctx *ctx, struct kern *k,
 				  const struct vmmap_vma *v, size_t n,
 				  vmmap_addr_t last,
@@ -742,10 +744,11 @@ static vmmap_status select_mm(struct vmmap_ctx *ctx, vmmap_addr_t mm)
 	struct kern *k = kern_of(ctx);
 	struct vmmap_region *regs = NULL;
 	struct kmember pgdm;
+	const struct vmmap_region *u;
 	struct vmmap_vtop t;
 	struct pgfmt f;
 	uint64_t pgd, vals[8] = { 0 };
-	vmmap_addr_t last;
+	vmmap_addr_t last, ulast;
 	size_t n, nr = 0, i;
 	vmmap_status st;
 
@@ -780,19 +783,27 @@ static vmmap_status select_mm(struct vmmap_ctx *ctx, vmmap_addr_t mm)
 		if (st)
 			return vmmap_set_error(ctx, st, "mm 0x%" PRIx64, mm);
 	} else {
-		const struct vmmap_region *u = kernel_region(ctx, "user");
-
+		u = kernel_region(ctx, "user");
 		if (!u)
 			return vmmap_set_error(ctx, VMMAP_ERR_NOTSUP,
 				"%s: the layout has no user region",
 				arch->name);
 		last = u->last;
 	}
+	/* A space walked whole (x86_64's PTI user copy: @last the top of
+	 * the address space) has VMAs only in the kernel's user region;
+	 * above it are the kernel's own mappings the copy keeps for entering
+	 * the kernel (arch/x86/mm/pti.c, v4.15 to v7.2: the entry text,
+	 * cpu_entry_area, ESPfix stacks, each CPU's TSS), which are in no
+	 * VMA by design. */
+	ulast = last;
+	if ((u = kernel_region(ctx, "user")) && u->last < ulast)
+		ulast = u->last;
 	if ((st = kmm_vmas(ctx, mm, &v, &n)) ||
 	    (st = image_spans(ctx, k)) ||
-	    (st = space_regions(ctx, k, v, n, last, &regs, &nr)))
+	    (st = space_regions(ctx, k, v, n, ulast, &regs, &nr)))
 		return st;
-	st = space_enter(ctx, &f, regs, nr, last);
+	st = space_enter(ctx, &f, regs, nr, last, ulast);
 	if (!st)
 		k->sel_mm = mm;
 	return st;

@@ -428,7 +428,7 @@ static void check_user_space(struct findings *f, const struct maplist *l,
 			     unsigned checks)
 {
 	struct vmmap_ctx *ctx = f->ctx;
-	vmmap_addr_t last = space_last(ctx);
+	vmmap_addr_t last = space_user_last(ctx);
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
