@@ -712,7 +712,6 @@ static vmmap_status add_markers(struct vmmap_ctx *ctx,
 		{ l->modules_end, "Modules end", true },
 		{ l->vmalloc, "vmalloc() area", true },
 		{ l->vmalloc_end, "vmalloc() end", true },
-		{ fix_start, "Fixmap start", true },
 		{ l->fixaddr_top, "Fixmap end", true },
 		{ l->pci_io, "PCI I/O start", true },
 		{ l->pci_io_end, "PCI I/O end", true },
@@ -726,6 +725,19 @@ static vmmap_status add_markers(struct vmmap_ctx *ctx,
 	for (i = 0; i < ARRAY_SIZE(mk) && !st; i++)
 		if (mk[i].on)
 			st = marker_add(ctx, mk[i].addr, mk[i].name);
+	/* The kernel's "Fixmap start" is FIXADDR_TOT_START (FIXADDR_START
+	 * before v6.9), FIXADDR_TOP less the fixmap's slots, whose number
+	 * depends on the configuration (enum fixed_addresses, asm/fixmap.h)
+	 * and is in no dump: ours is the lowest it can be, the end of what
+	 * lies below (PCI I/O since v6.9, vmalloc before), and soft, so
+	 * that it ends no line there and takes no place of the markers
+	 * crossed with it.  With 64K pages one PMD entry (512 MiB) holds
+	 * PCI I/O and the gap to the fixmap (aarch64-6.12-64k-ptdump): the
+	 * kernel prints "PCI I/O start" and "PCI I/O end" at the entry
+	 * after it, its two markers per note_page(), and splits the line
+	 * at its own fixmap marker further up. */
+	if (!st)
+		st = marker_add_soft(ctx, fix_start, "Fixmap start");
 	return st;
 }
 

@@ -284,6 +284,12 @@ struct marker {
 	vmmap_addr_t addr;
 	const char *name;
 	bool owned;		/* name allocated: freed with the markers */
+	/* Only a lower bound of where the kernel's marker is (a constant of
+	 * its configuration that no dump holds, as arm64's FIXADDR_TOT_START):
+	 * printed at the first line the walk ends at or past it, after the
+	 * markers crossed there, but never ending a line itself nor counted
+	 * in ptdump_style.per_entry / first_extra. */
+	bool soft;
 };
 
 /* How an architecture's kernel prints /sys/kernel/debug/.../kernel_page_
@@ -480,6 +486,9 @@ vmmap_status marker_add(struct vmmap_ctx *ctx, vmmap_addr_t addr,
 /* The same with a name from malloc(), which the context frees. */
 vmmap_status marker_add_owned(struct vmmap_ctx *ctx, vmmap_addr_t addr,
 			      char *name);
+/* A marker whose address is only a lower bound (struct marker.soft). */
+vmmap_status marker_add_soft(struct vmmap_ctx *ctx, vmmap_addr_t addr,
+			     const char *name);
 void markers_free(struct vmmap_ctx *ctx);
 
 /* VMCOREINFO helpers: "SYMBOL(x)", "NUMBER(x)", "OFFSET(a.b)", plain keys. */

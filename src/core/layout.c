@@ -168,8 +168,9 @@ PUBLIC const struct vmmap_region *vmmap_region_of(const struct vmmap_ctx *ctx,
 	return NULL;
 }
 
-vmmap_status marker_add(struct vmmap_ctx *ctx, vmmap_addr_t addr,
-			const char *name)
+/* Insert a marker after those at or below @addr; its index in *@j. */
+static vmmap_status marker_insert(struct vmmap_ctx *ctx, vmmap_addr_t addr,
+				  const char *name, size_t *j_ret)
 {
 	size_t j;
 
@@ -187,8 +188,29 @@ vmmap_status marker_add(struct vmmap_ctx *ctx, vmmap_addr_t addr,
 	ctx->markers[j].addr = addr;
 	ctx->markers[j].name = name;
 	ctx->markers[j].owned = false;
+	ctx->markers[j].soft = false;
 	ctx->nmarkers++;
+	*j_ret = j;
 	return VMMAP_OK;
+}
+
+vmmap_status marker_add(struct vmmap_ctx *ctx, vmmap_addr_t addr,
+			const char *name)
+{
+	size_t j;
+
+	return marker_insert(ctx, addr, name, &j);
+}
+
+vmmap_status marker_add_soft(struct vmmap_ctx *ctx, vmmap_addr_t addr,
+			     const char *name)
+{
+	size_t j;
+	vmmap_status st = marker_insert(ctx, addr, name, &j);
+
+	if (!st)
+		ctx->markers[j].soft = true;
+	return st;
 }
 
 vmmap_status marker_add_owned(struct vmmap_ctx *ctx, vmmap_addr_t addr,

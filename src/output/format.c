@@ -373,14 +373,30 @@ static void pt_next_marker(struct pt_state *s)
 	fprintf(s->out, "---[ %s ]---\n", s->ctx->markers[s->marker].name);
 }
 
-/* The markers @addr has crossed, at most @max of them. */
+/* The markers @addr has crossed, at most @max of them; soft ones (struct
+ * marker) come free, in their place among the others. */
 static void pt_markers(struct pt_state *s, vmmap_addr_t addr, unsigned max)
 {
-	unsigned n;
+	unsigned n = 0;
 
-	for (n = 0; n < max && s->marker + 1 < s->ctx->nmarkers &&
-		    addr >= s->ctx->markers[s->marker + 1].addr; n++)
+	while (s->marker + 1 < s->ctx->nmarkers &&
+	       addr >= s->ctx->markers[s->marker + 1].addr) {
+		if (!s->ctx->markers[s->marker + 1].soft && n++ >= max)
+			break;
 		pt_next_marker(s);
+	}
+}
+
+/* Has @addr crossed a marker that ends a line (past soft ones)? */
+static bool pt_crossing(const struct pt_state *s, vmmap_addr_t addr)
+{
+	size_t m;
+
+	for (m = s->marker + 1; m < s->ctx->nmarkers &&
+	     addr >= s->ctx->markers[m].addr; m++)
+		if (!s->ctx->markers[m].soft)
+			return true;
+	return false;
 }
 
 static bool pt_same(const struct vmmap_range *a, const struct vmmap_range *b)
@@ -457,13 +473,12 @@ static vmmap_status pt_entry(struct pt_state *s, const struct vmmap_range *r)
 	/* As note_page() does it: a marker is noticed at the first entry at
 	 * or past it, ends the line there, and is printed after it; so many
 	 * markers an entry as the architecture's note_page() prints. */
-	crossing = s->marker + 1 < s->ctx->nmarkers &&
-		   r->start >= s->ctx->markers[s->marker + 1].addr;
+	crossing = pt_crossing(s, r->start);
 	if (pt_same(&s->cur, r) && !crossing)
 		return VMMAP_OK;
 	pt_line(s, r->start);
-	if (crossing)
-		pt_markers(s, r->start, s->ctx->ptdump.per_entry);
+	/* (a line ended for other reasons prints the soft markers passed) */
+	pt_markers(s, r->start, crossing ? s->ctx->ptdump.per_entry : 0);
 	s->start = r->start;
 	s->cur = *r;
 	return out_status(s->ctx, s->out);
@@ -525,6 +540,8 @@ static vmmap_status pt_range(void *arg, const struct vmmap_range *r)
 			vmmap_addr_t span = (vmmap_addr_t)1 << shift;
 			vmmap_addr_t b = (a + (span - 1)) & ~(span - 1);
 
+			if (s->ctx->markers[m].soft)
+				continue;	/* ends no line */
 			if (b < a)	/* rounded past the top */
 				break;
 			if (a > piece.start && b > piece.start && b <= cut) {
