@@ -275,9 +275,9 @@ vmmap_status kt_load(struct vmmap_ctx *ctx)
 		st = set_nomem(ctx);
 	} else if (st && ctx->is_extract) {
 		st = vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
-			"no kernel types in this extract (it holds what the "
-			"vmmap that made it read: extract the dump again, or "
-			"give --vmlinux with debug info)");
+			"no kernel types in this extract (its dump had none, "
+			"or the vmmap that made it did not read them: extract "
+			"the dump again, or give --vmlinux with debug info)");
 	} else if (st) {
 		st = vmmap_set_error(ctx, VMMAP_ERR_NOINFO,
 			"no kernel types in the dump (a kernel built without "
