@@ -14,6 +14,7 @@
  *   tasks.c    every task (PID, comm, stack, mm), per-CPU idle tasks
  *   objects.c  the labels of the kernel map (vmmap_objects())
  *   slab.c     the slab pages of the memory map, by cache (vmmap_slabs())
+ *   kfence.c   the KFENCE pool's place and size (objects.c, slab.c)
  *   mm.c       user address spaces: VMAs (maple tree or list), the
  *              mm's tables walked as an address space of their own
  *
@@ -104,7 +105,7 @@ bool ks_complete(struct vmmap_ctx *ctx);
 /* The name of the symbol at exactly @addr (NULL if none). */
 const char *ks_name_at(struct vmmap_ctx *ctx, uint64_t addr);
 
-/* ---- the KFENCE pool (objects.c) ---------------------------------- */
+/* ---- the KFENCE pool (kfence.c) ----------------------------------- */
 
 /* Its address and size in bytes; size 0: the kernel has none. */
 vmmap_status kkfence_pool(struct vmmap_ctx *ctx, vmmap_addr_t *pool_ret,
