@@ -778,12 +778,12 @@ static vmmap_status select_mm(struct vmmap_ctx *ctx, vmmap_addr_t mm)
 				       mm);
 	f = ctx->fmt;
 	f.root = t.paddr;
+	u = kernel_region(ctx, "user");
 	if (arch->user_space) {
 		st = arch->user_space(ctx, t.paddr, vals, &f, &last);
 		if (st)
 			return vmmap_set_error(ctx, st, "mm 0x%" PRIx64, mm);
 	} else {
-		u = kernel_region(ctx, "user");
 		if (!u)
 			return vmmap_set_error(ctx, VMMAP_ERR_NOTSUP,
 				"%s: the layout has no user region",
@@ -796,9 +796,7 @@ static vmmap_status select_mm(struct vmmap_ctx *ctx, vmmap_addr_t mm)
 	 * the kernel (arch/x86/mm/pti.c, v4.15 to v7.2: the entry text,
 	 * cpu_entry_area, ESPfix stacks, each CPU's TSS), which are in no
 	 * VMA by design. */
-	ulast = last;
-	if ((u = kernel_region(ctx, "user")) && u->last < ulast)
-		ulast = u->last;
+	ulast = u && u->last < last ? u->last : last;
 	if ((st = kmm_vmas(ctx, mm, &v, &n)) ||
 	    (st = image_spans(ctx, k)) ||
 	    (st = space_regions(ctx, k, v, n, ulast, &regs, &nr)))

@@ -561,6 +561,7 @@ static vmmap_status apply_extract(struct vmmap_ctx *ctx, struct elfdump *e,
 	char *line, *save = NULL;
 	vmmap_status st = VMMAP_OK;
 
+	h->extract = true;
 	for (line = strtok_r(note, "\n", &save); line && !st;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *val = strchr(line, '=');
@@ -569,7 +570,6 @@ static vmmap_status apply_extract(struct vmmap_ctx *ctx, struct elfdump *e,
 		if (!val)
 			continue;
 		*val++ = '\0';
-		h->extract = true;
 		if (!strcmp(line, "phys_end") && note_hex(val, &v))
 			e->phys_end = v;
 		else if (!strcmp(line, "arch"))
